@@ -1,0 +1,61 @@
+package io.ferry.cli;
+
+import io.ferry.filter.FilteringHandler;
+import io.ferry.rdb.RdbReader;
+import io.ferry.target.JsonLinesWriter;
+import java.io.BufferedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "decode",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Prints the keys of an RDB file as JSON Lines, one object per key, in file order:",
+            "  {\"db\":0,\"key\":K,\"type\":T,\"expire_at_ms\":null|N,\"value\":V}",
+            "Byte strings are JSON strings when valid UTF-8, otherwise {\"base64\":\"...\"}.",
+            "Function libraries (Redis 7+) are printed as {\"function\":CODE}.",
+            "A corrupt or truncated file exits with status 1 after the records that preceded the damage."
+        })
+public final class DecodeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE.rdb", description = "The RDB file ('-' reads standard input).")
+    Path file;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to this file instead of standard output.")
+    Path output;
+
+    @Mixin
+    FilterOptions filter;
+
+    @Override
+    public Integer call() throws Exception {
+        var keyFilter = filter.toFilter();
+        try (InputStream in = open(file);
+                OutputStream os = output == null ? new BufferedOutputStream(System.out, 1 << 16) : new BufferedOutputStream(Files.newOutputStream(output), 1 << 16);
+                JsonLinesWriter json = new JsonLinesWriter(os)) {
+            try {
+                new RdbReader(in).read(new FilteringHandler(keyFilter, json));
+            } finally {
+                json.close(); // records before a failure still reach the output
+            }
+        }
+        return 0;
+    }
+
+    static InputStream open(Path file) throws java.io.IOException {
+        if (file.toString().equals("-")) {
+            return System.in;
+        }
+        if (Files.isDirectory(file)) {
+            throw new UserError(file + " is a directory, not an RDB file");
+        }
+        return Files.newInputStream(file);
+    }
+}

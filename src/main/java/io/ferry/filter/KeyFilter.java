@@ -1,0 +1,74 @@
+package io.ferry.filter;
+
+import io.ferry.rdb.ValueType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which keys take part: by db, key pattern (include and exclude globs) and type. Empty criteria
+ * accept everything. Shared by decode, restore, sync and check.
+ */
+public final class KeyFilter {
+    public static final KeyFilter ALL = new KeyFilter(Set.of(), List.of(), List.of(), Set.of());
+
+    private final Set<Integer> dbs;
+    private final List<Glob> include;
+    private final List<Glob> exclude;
+    private final Set<ValueType> types;
+
+    public KeyFilter(Set<Integer> dbs, List<String> includeGlobs, List<String> excludeGlobs, Set<ValueType> types) {
+        this.dbs = new TreeSet<>(dbs);
+        this.include = globs(includeGlobs);
+        this.exclude = globs(excludeGlobs);
+        this.types = types.isEmpty() ? EnumSet.noneOf(ValueType.class) : EnumSet.copyOf(types);
+    }
+
+    private static List<Glob> globs(List<String> patterns) {
+        List<Glob> out = new ArrayList<>();
+        for (String s : patterns) {
+            out.add(new Glob(s.getBytes(StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    public boolean acceptsDb(int db) {
+        return dbs.isEmpty() || dbs.contains(db);
+    }
+
+    public boolean acceptsKey(byte[] key) {
+        if (!include.isEmpty()) {
+            boolean any = false;
+            for (Glob g : include) {
+                if (g.matches(key)) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        for (Glob g : exclude) {
+            if (g.matches(key)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public boolean acceptsType(ValueType t) {
+        return types.isEmpty() || types.contains(t);
+    }
+
+    public boolean accepts(int db, byte[] key, ValueType type) {
+        return acceptsDb(db) && acceptsType(type) && acceptsKey(key);
+    }
+
+    public boolean acceptsEverything() {
+        return dbs.isEmpty() && include.isEmpty() && exclude.isEmpty() && types.isEmpty();
+    }
+}

@@ -1,0 +1,35 @@
+package io.ferry.rdb;
+
+/**
+ * Everything known about a key before its value is read: where it lives, its type, expiry and
+ * the eviction hints stored before it.
+ */
+public final class KeyHeader {
+    public static final long NO_EXPIRE = -1;
+
+    public final int db;
+    public final byte[] key;
+    public final int rdbType;
+    /** Absolute Unix time in ms, or {@link #NO_EXPIRE}. */
+    public final long expireAtMs;
+    /** LRU idle seconds from an IDLE opcode, or -1. */
+    public final long idleSeconds;
+    /** LFU counter from a FREQ opcode, or -1. */
+    public final int lfuFreq;
+    /** Byte offset of the key's type byte in the input. */
+    public final long offset;
+
+    public KeyHeader(int db, byte[] key, int rdbType, long expireAtMs, long idleSeconds, int lfuFreq, long offset) {
+        this.db = db;
+        this.key = key;
+        this.rdbType = rdbType;
+        this.expireAtMs = expireAtMs;
+        this.idleSeconds = idleSeconds;
+        this.lfuFreq = lfuFreq;
+        this.offset = offset;
+    }
+
+    public ValueType type() {
+        return RdbType.valueType(rdbType);
+    }
+}

@@ -1,0 +1,188 @@
+package io.ferry.rdb;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * Buffered little reader over an RDB byte stream. It tracks the absolute byte offset, keeps a
+ * running CRC-64 of everything consumed, and can capture the consumed bytes of one value (the raw
+ * payload later sent as a RESTORE). CRC and capture are updated lazily, a whole buffer at a time,
+ * so the per-byte hot path is a bounds check and an array read.
+ */
+final class RdbInput {
+    private static final int BUF = 64 * 1024;
+
+    private final InputStream in;
+    private byte[] buf = new byte[BUF];
+    private int pos;
+    private int lim;
+    private long base; // absolute offset of buf[0]
+
+    private boolean crcOn = true;
+    private long crc;
+    private int crcMark;
+
+    private ByteSink capture; // null when not capturing
+    private int capMark;
+    private long captureLimit;
+
+    RdbInput(InputStream in) {
+        this.in = in;
+    }
+
+    long offset() {
+        return base + pos;
+    }
+
+    /** Ensures {@code n} bytes are buffered; {@code what} names the thing being read for errors. */
+    private void need(int n, String what) {
+        if (lim - pos >= n) {
+            return;
+        }
+        account();
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, lim - pos);
+            base += pos;
+            lim -= pos;
+            pos = 0;
+            crcMark = 0;
+            capMark = 0;
+        }
+        if (n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(n, buf.length * 2));
+        }
+        try {
+            while (lim < n) {
+                int r = in.read(buf, lim, buf.length - lim);
+                if (r < 0) {
+                    throw new RdbTruncatedException(what, base + lim);
+                }
+                lim += r;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the RDB failed at byte offset " + (base + lim) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Folds consumed bytes into the CRC and the capture buffer. */
+    private void account() {
+        if (crcOn && pos > crcMark) {
+            crc = Crc64.update(crc, buf, crcMark, pos - crcMark);
+        }
+        crcMark = pos;
+        if (capture != null && pos > capMark) {
+            if (capture.size() + (pos - capMark) > captureLimit) {
+                capture = null; // too big to hold: the value will be sent as typed commands
+            } else {
+                capture.write(buf, capMark, pos - capMark);
+            }
+        }
+        capMark = pos;
+    }
+
+    int u8(String what) {
+        need(1, what);
+        return buf[pos++] & 0xff;
+    }
+
+    /** Peeks one byte without consuming it; -1 at end of input. */
+    int peek() {
+        if (lim - pos < 1) {
+            try {
+                need(1, "");
+            } catch (RdbTruncatedException e) {
+                return -1;
+            }
+        }
+        return buf[pos] & 0xff;
+    }
+
+    byte[] bytes(int n, String what) {
+        byte[] out = new byte[n];
+        int done = 0;
+        while (done < n) {
+            if (pos == lim) {
+                need(1, what);
+            }
+            int k = Math.min(n - done, lim - pos);
+            System.arraycopy(buf, pos, out, done, k);
+            pos += k;
+            done += k;
+        }
+        return out;
+    }
+
+    void skip(long n, String what) {
+        while (n > 0) {
+            if (pos == lim) {
+                need(1, what);
+            }
+            int k = (int) Math.min(n, lim - pos);
+            pos += k;
+            n -= k;
+        }
+    }
+
+    long u32le(String what) {
+        need(4, what);
+        long v = (buf[pos] & 0xffL) | (buf[pos + 1] & 0xffL) << 8 | (buf[pos + 2] & 0xffL) << 16 | (buf[pos + 3] & 0xffL) << 24;
+        pos += 4;
+        return v;
+    }
+
+    long u64le(String what) {
+        need(8, what);
+        long v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = (v << 8) | (buf[pos + i] & 0xffL);
+        }
+        pos += 8;
+        return v;
+    }
+
+    long u32be(String what) {
+        need(4, what);
+        long v = (buf[pos] & 0xffL) << 24 | (buf[pos + 1] & 0xffL) << 16 | (buf[pos + 2] & 0xffL) << 8 | (buf[pos + 3] & 0xffL);
+        pos += 4;
+        return v;
+    }
+
+    long u64be(String what) {
+        need(8, what);
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (buf[pos + i] & 0xffL);
+        }
+        pos += 8;
+        return v;
+    }
+
+    /** CRC-64 of every byte consumed so far. */
+    long crc() {
+        account();
+        return crc;
+    }
+
+    void crcEnabled(boolean on) {
+        account();
+        crcOn = on;
+    }
+
+    /** Starts capturing consumed bytes (up to {@code limit} bytes; beyond that the capture is dropped). */
+    void startCapture(long limit, byte firstByte) {
+        account();
+        capture = new ByteSink(256);
+        capture.write(new byte[] {firstByte}, 0, 1);
+        captureLimit = limit;
+    }
+
+    /** Ends the capture: the captured bytes, or null when capture was off or overflowed. */
+    ByteSink endCapture() {
+        account();
+        ByteSink c = capture;
+        capture = null;
+        return c;
+    }
+}

@@ -1,0 +1,332 @@
+package io.ferry.rdb;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Streaming RDB reader: walks an RDB from any InputStream (file, replication socket) and hands
+ * each key to an {@link RdbHandler}, decoding values element by element. Supports RDB versions
+ * 1–12 ("REDIS00NN") and Valkey's "VALKEY080". Nothing larger than one element or one compact
+ * blob is held in memory, except the optional raw-payload capture, which has its own limit.
+ */
+public final class RdbReader {
+    public static final int MAX_REDIS_VERSION = 12;
+    public static final int VALKEY_VERSION = 80;
+
+    static final int OP_SLOT_INFO = 244;
+    static final int OP_FUNCTION2 = 245;
+    static final int OP_FUNCTION_PRE_GA = 246;
+    static final int OP_MODULE_AUX = 247;
+    static final int OP_IDLE = 248;
+    static final int OP_FREQ = 249;
+    static final int OP_AUX = 250;
+    static final int OP_RESIZEDB = 251;
+    static final int OP_EXPIRETIME_MS = 252;
+    static final int OP_EXPIRETIME = 253;
+    static final int OP_SELECTDB = 254;
+    static final int OP_EOF = 255;
+
+    private final RdbInput in;
+    private final long captureLimit;
+    private int version;
+
+    /**
+     * @param captureLimit capture each value's raw serialized bytes up to this size (0: never),
+     *                     for RESTORE payloads
+     */
+    public RdbReader(InputStream input, long captureLimit) {
+        this.in = new RdbInput(input);
+        this.captureLimit = captureLimit;
+    }
+
+    public RdbReader(InputStream input) {
+        this(input, 0);
+    }
+
+    public int version() {
+        return version;
+    }
+
+    /** Bytes consumed so far. */
+    public long offset() {
+        return in.offset();
+    }
+
+    /** Reads the whole RDB, through the EOF opcode and checksum. */
+    public void read(RdbHandler h) {
+        readHeader(h);
+        int db = 0;
+        long expireAt = KeyHeader.NO_EXPIRE;
+        long idle = -1;
+        int freq = -1;
+        while (true) {
+            long opOffset = in.offset();
+            int op = in.u8("an opcode");
+            switch (op) {
+                case OP_EOF:
+                    readChecksum(opOffset);
+                    h.end();
+                    return;
+                case OP_SELECTDB:
+                    db = (int) len("a SELECTDB number");
+                    h.selectDb(db);
+                    break;
+                case OP_RESIZEDB:
+                    h.resizeDb(len("a RESIZEDB size"), len("a RESIZEDB size"));
+                    break;
+                case OP_AUX:
+                    h.aux(string("an AUX field name"), string("an AUX field value"));
+                    break;
+                case OP_EXPIRETIME:
+                    expireAt = in.u32le("an EXPIRETIME") * 1000L;
+                    break;
+                case OP_EXPIRETIME_MS:
+                    expireAt = in.u64le("an EXPIRETIME_MS");
+                    break;
+                case OP_IDLE:
+                    idle = len("an IDLE time");
+                    break;
+                case OP_FREQ:
+                    freq = in.u8("a FREQ counter");
+                    break;
+                case OP_SLOT_INFO:
+                    len("a SLOT_INFO slot");
+                    len("a SLOT_INFO size");
+                    len("a SLOT_INFO size");
+                    break;
+                case OP_FUNCTION2:
+                    h.function(string("a FUNCTION2 library"));
+                    break;
+                case OP_FUNCTION_PRE_GA:
+                    throw new RdbFormatException("this RDB holds functions in the Redis 7.0 release-candidate format (opcode 246), which no released server can load", opOffset);
+                case OP_MODULE_AUX:
+                    readModuleAux(h, opOffset);
+                    break;
+                default:
+                    readKey(h, op, db, expireAt, idle, freq, opOffset);
+                    expireAt = KeyHeader.NO_EXPIRE;
+                    idle = -1;
+                    freq = -1;
+            }
+        }
+    }
+
+    private void readHeader(RdbHandler h) {
+        byte[] magic = in.bytes(9, "the RDB header");
+        String m = new String(magic, StandardCharsets.ISO_8859_1);
+        boolean valkey = m.startsWith("VALKEY");
+        String digits;
+        if (m.startsWith("REDIS")) {
+            digits = m.substring(5);
+        } else if (valkey) {
+            digits = m.substring(6);
+        } else {
+            throw new RdbFormatException("not an RDB file: it does not start with REDIS or VALKEY", 0);
+        }
+        try {
+            version = Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new RdbFormatException("not an RDB file: the version '" + digits + "' after the magic is not a number", 0);
+        }
+        boolean known = valkey ? version == VALKEY_VERSION : version >= 1 && version <= MAX_REDIS_VERSION;
+        if (!known) {
+            throw new RdbFormatException("RDB version " + version + (valkey ? " (Valkey)" : "")
+                    + " is not supported: Ferry reads REDIS versions 1-" + MAX_REDIS_VERSION + " and VALKEY version " + VALKEY_VERSION, 5);
+        }
+        h.header(version, valkey);
+    }
+
+    private void readChecksum(long eofOffset) {
+        if (version < 5) {
+            return; // no checksum before RDB 5
+        }
+        long computed = in.crc();
+        long stored = in.u64le("the checksum after EOF");
+        if (stored != 0 && stored != computed) {
+            throw new RdbFormatException(String.format("CRC64 checksum mismatch: the file says %016x but its contents give %016x; the RDB is corrupt", stored, computed), eofOffset + 1);
+        }
+    }
+
+    private void readModuleAux(RdbHandler h, long opOffset) {
+        long moduleId = len("a MODULE_AUX module id");
+        long whenOpcode = len("a MODULE_AUX when-opcode");
+        len("a MODULE_AUX when");
+        if (whenOpcode != ModuleValue.OP_UINT) {
+            throw new RdbFormatException("corrupt MODULE_AUX: bad when-opcode " + whenOpcode, opOffset);
+        }
+        ModuleValue.skipBody(this);
+        h.moduleAux(ModuleValue.name(moduleId), moduleId);
+    }
+
+    private void readKey(RdbHandler h, int type, int db, long expireAt, long idle, int freq, long offset) {
+        if (RdbType.valueType(type) == null) {
+            if (type == RdbType.MODULE_PRE_GA) {
+                throw new RdbFormatException("module value in the Redis 4.0 release-candidate format (type 6) cannot be parsed without its module", offset);
+            }
+            throw new RdbFormatException("unknown RDB value type " + type + " (this RDB version is " + version + "; newer than Ferry knows, or corrupt)", offset);
+        }
+        byte[] key = string("a key name");
+        KeyHeader header = new KeyHeader(db, key, type, expireAt, idle, freq, offset);
+        ValueSink sink = h.beginKey(header);
+        boolean module = type == RdbType.MODULE_2;
+        boolean capture = captureLimit > 0 || module;
+        if (capture) {
+            in.startCapture(module ? Long.MAX_VALUE : captureLimit, (byte) type);
+        }
+        try {
+            ValueDecoder.decode(this, type, sink);
+        } catch (IllegalArgumentException e) {
+            throw new RdbFormatException("corrupt " + RdbType.name(type) + " value of key '" + printable(key) + "' in db " + db + ": " + e.getMessage(), offset, e);
+        } catch (RdbTruncatedException e) {
+            throw e;
+        } catch (RdbFormatException e) {
+            throw new RdbFormatException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "") + " in key '" + printable(key) + "'", e.offset(), e);
+        }
+        byte[] raw = null;
+        if (capture) {
+            ByteSink c = in.endCapture();
+            raw = c == null ? null : c.toByteArray();
+            if (module && sink != null) {
+                sink.module(ModuleValue.name(ModuleValue.idOf(raw)), ModuleValue.idOf(raw), raw);
+            }
+            if (raw != null && raw.length > captureLimit) {
+                raw = null;
+            }
+        }
+        h.endKey(header, raw);
+    }
+
+    /** Key names for error messages: printable ASCII kept, the rest escaped, long names cut. */
+    public static String printable(byte[] key) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < key.length && sb.length() < 120; i++) {
+            int c = key[i] & 0xff;
+            if (c >= 0x20 && c < 0x7f && c != '\\') {
+                sb.append((char) c);
+            } else {
+                sb.append(String.format("\\x%02x", c));
+            }
+        }
+        return key.length > 120 ? sb + "…" : sb.toString();
+    }
+
+    // ---- primitives used by the decoders ----
+
+    RdbInput input() {
+        return in;
+    }
+
+    /**
+     * Reads a length prefix. Returns the length, or for the special string encodings
+     * (int8/16/32, LZF) {@code -1 - encoding}.
+     */
+    private long lengthOrEncoding(String what) {
+        long off = in.offset();
+        int b = in.u8(what);
+        switch (b >>> 6) {
+            case 0: return b & 0x3f;
+            case 1: return ((b & 0x3f) << 8) | in.u8(what);
+            case 2:
+                if (b == 0x80) {
+                    return in.u32be(what);
+                }
+                if (b == 0x81) {
+                    long n = in.u64be(what);
+                    if (n < 0) { // only 2^64-1 occurs in practice: -1 stored as unsigned (stream entries_read)
+                        return n == -1 ? Long.MAX_VALUE : failLength(n, what, off);
+                    }
+                    return n;
+                }
+                throw new RdbFormatException("invalid length prefix 0x" + Integer.toHexString(b) + " for " + what, off);
+            default:
+                return -1 - (b & 0x3f);
+        }
+    }
+
+    private static long failLength(long n, String what, long off) {
+        throw new RdbFormatException("length " + Long.toUnsignedString(n) + " of " + what + " is too large", off);
+    }
+
+    /** Reads a length; the special string encodings are an error here. 2^64-1 reads as -1. */
+    long len(String what) {
+        long off = in.offset();
+        long n = lengthOrEncoding(what);
+        if (n == Long.MAX_VALUE) {
+            return -1;
+        }
+        if (n < 0) {
+            throw new RdbFormatException("unexpected encoded string where " + what + " (a length) was expected", off);
+        }
+        return n;
+    }
+
+    /** A length that must fit in a Java array. */
+    int intLen(String what) {
+        long off = in.offset();
+        long n = len(what);
+        if (n < 0 || n > Integer.MAX_VALUE - 16) {
+            throw new RdbFormatException("length " + Long.toUnsignedString(n) + " of " + what + " is too large", off);
+        }
+        return (int) n;
+    }
+
+    /** Reads an RDB string (plain, integer-encoded or LZF-compressed). */
+    byte[] string(String what) {
+        long off = in.offset();
+        long n = lengthOrEncoding(what);
+        if (n >= 0) {
+            if (n > Integer.MAX_VALUE - 16) {
+                failLength(n, what, off);
+            }
+            return in.bytes((int) n, what);
+        }
+        switch ((int) (-1 - n)) {
+            case 0: return Ints.ascii((byte) in.u8(what));
+            case 1: {
+                int lo = in.u8(what);
+                int hi = in.u8(what);
+                return Ints.ascii((short) (lo | hi << 8));
+            }
+            case 2: return Ints.ascii((int) in.u32le(what));
+            case 3: {
+                int clen = intLen(what + " (compressed length)");
+                int ulen = intLen(what + " (uncompressed length)");
+                byte[] c = in.bytes(clen, what);
+                try {
+                    return Lzf.decompress(c, clen, ulen);
+                } catch (IllegalArgumentException e) {
+                    throw new RdbFormatException(e.getMessage() + " in " + what, off);
+                }
+            }
+            default:
+                throw new RdbFormatException("unknown string encoding " + (-1 - n) + " for " + what, off);
+        }
+    }
+
+    /** Skips an RDB string without decompressing it. */
+    void skipString(String what) {
+        long off = in.offset();
+        long n = lengthOrEncoding(what);
+        if (n >= 0) {
+            in.skip(n, what);
+            return;
+        }
+        switch ((int) (-1 - n)) {
+            case 0: in.skip(1, what); return;
+            case 1: in.skip(2, what); return;
+            case 2: in.skip(4, what); return;
+            case 3: {
+                long clen = len(what);
+                len(what);
+                in.skip(clen, what);
+                return;
+            }
+            default:
+                throw new RdbFormatException("unknown string encoding " + (-1 - n) + " for " + what, off);
+        }
+    }
+
+    int rdbVersion() {
+        return version;
+    }
+}

@@ -1,0 +1,28 @@
+package io.ferry.rdb;
+
+import java.util.List;
+
+/**
+ * A whole stream: live entries in id order, its counters, and its consumer groups.
+ * {@code firstId}, {@code maxDeletedId} and {@code entriesAdded} exist only in RDB 10+ (null/-1 before).
+ */
+public record StreamValue(
+        List<Entry> entries,
+        long length,
+        StreamId lastId,
+        StreamId firstId,
+        StreamId maxDeletedId,
+        long entriesAdded,
+        List<Group> groups) {
+
+    /** One entry; {@code fields} alternates field, value. */
+    public record Entry(StreamId id, List<byte[]> fields) {}
+
+    /** {@code entriesRead} is -1 when unknown or not stored. */
+    public record Group(byte[] name, StreamId lastDeliveredId, long entriesRead, List<Pending> pel, List<Consumer> consumers) {}
+
+    public record Pending(StreamId id, long deliveryTimeMs, long deliveryCount) {}
+
+    /** {@code activeTimeMs} is -1 when not stored (before RDB 11) or never active. */
+    public record Consumer(byte[] name, long seenTimeMs, long activeTimeMs, List<StreamId> pending) {}
+}

@@ -1,0 +1,28 @@
+package io.ferry.rdb;
+
+/**
+ * Receives the decoded value of one key, element by element, so that a collection of any size
+ * passes through in bounded memory. Only the callbacks of the key's type are called. Arrays
+ * handed over belong to the receiver.
+ */
+public interface ValueSink {
+    /** Announces the element count when the encoding stores it up front (-1 when unknown). */
+    default void sizeHint(long elements) {}
+
+    default void string(byte[] value) {}
+
+    default void listElement(byte[] element) {}
+
+    default void setMember(byte[] member) {}
+
+    default void zsetEntry(byte[] member, double score) {}
+
+    /** A hash field; {@code expireAtMs} is the field's absolute TTL in ms, or -1. */
+    default void hashField(byte[] field, byte[] value, long expireAtMs) {}
+
+    /** Streams are handed over whole: they carry groups and PELs that refer across entries. */
+    default void stream(StreamValue stream) {}
+
+    /** A module value, kept as its raw serialized payload (after the module id). */
+    default void module(String moduleName, long moduleId, byte[] payload) {}
+}
