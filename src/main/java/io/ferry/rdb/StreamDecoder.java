@@ -54,7 +54,7 @@ final class StreamDecoder {
             for (long k = 0; k < consumerCount; k++) {
                 byte[] cname = r.string("a consumer name");
                 long seen = r.input().u64le("a consumer seen time");
-                long active = type >= RdbType.STREAM_LISTPACKS_3 ? r.input().u64le("a consumer active time") : -1;
+                long active = type >= RdbType.STREAM_LISTPACKS_3 ? r.input().u64le("a consumer active time") : StreamValue.NOT_STORED;
                 long npending = r.len("a consumer PEL size");
                 List<StreamId> pending = new ArrayList<>();
                 for (long q = 0; q < npending; q++) {

@@ -15,6 +15,9 @@ public record StreamValue(
         long entriesAdded,
         List<Group> groups) {
 
+    /** Marks a consumer active time the format does not store (before RDB 11). */
+    public static final long NOT_STORED = Long.MIN_VALUE;
+
     /** One entry; {@code fields} alternates field, value. */
     public record Entry(StreamId id, List<byte[]> fields) {}
 
@@ -23,6 +26,6 @@ public record StreamValue(
 
     public record Pending(StreamId id, long deliveryTimeMs, long deliveryCount) {}
 
-    /** {@code activeTimeMs} is -1 when not stored (before RDB 11) or never active. */
+    /** {@code activeTimeMs} is -1 when never active, {@link #NOT_STORED} before RDB 11. */
     public record Consumer(byte[] name, long seenTimeMs, long activeTimeMs, List<StreamId> pending) {}
 }
