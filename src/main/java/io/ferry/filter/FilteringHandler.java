@@ -61,7 +61,7 @@ public final class FilteringHandler implements RdbHandler {
     }
 
     @Override
-    public void endKey(KeyHeader h, byte[] rawPayload) {
+    public void endKey(KeyHeader h, io.ferry.rdb.RawValue rawPayload) {
         if (passing) {
             next.endKey(h, rawPayload);
         }

@@ -22,10 +22,10 @@ public interface RdbHandler {
     ValueSink beginKey(KeyHeader header);
 
     /**
-     * The key's value has been read. {@code rawPayload} is the serialized value (type byte first,
-     * as DUMP has it without its footer) when capture was on and the value fit its limit, else null.
+     * The key's value has been read. {@code raw} is the serialized value (type byte first, as
+     * DUMP has it without its footer) when the reader captures values, else null.
      */
-    default void endKey(KeyHeader header, byte[] rawPayload) {}
+    default void endKey(KeyHeader header, RawValue raw) {}
 
     /** The EOF opcode was reached and the checksum (if any) verified. */
     default void end() {}

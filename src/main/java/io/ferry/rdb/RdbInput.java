@@ -24,9 +24,8 @@ final class RdbInput {
     private long crc;
     private int crcMark;
 
-    private ByteSink capture; // null when not capturing
+    private Capture capture; // null when not capturing
     private int capMark;
-    private long captureLimit;
 
     RdbInput(InputStream in) {
         this.in = in;
@@ -73,11 +72,7 @@ final class RdbInput {
         }
         crcMark = pos;
         if (capture != null && pos > capMark) {
-            if (capture.size() + (pos - capMark) > captureLimit) {
-                capture = null; // too big to hold: the value will be sent as typed commands
-            } else {
-                capture.write(buf, capMark, pos - capMark);
-            }
+            capture.write(buf, capMark, pos - capMark);
         }
         capMark = pos;
     }
@@ -170,19 +165,18 @@ final class RdbInput {
         crcOn = on;
     }
 
-    /** Starts capturing consumed bytes (up to {@code limit} bytes; beyond that the capture is dropped). */
-    void startCapture(long limit, byte firstByte) {
+    /** Starts capturing consumed bytes, beginning with {@code firstByte} (already consumed). */
+    void startCapture(long memoryLimit, java.nio.file.Path spillDir, byte firstByte) {
         account();
-        capture = new ByteSink(256);
+        capture = new Capture(memoryLimit, spillDir);
         capture.write(new byte[] {firstByte}, 0, 1);
-        captureLimit = limit;
     }
 
-    /** Ends the capture: the captured bytes, or null when capture was off or overflowed. */
-    ByteSink endCapture() {
+    /** Ends the capture: the captured value, or null when it outgrew memory with no spill dir. */
+    RawValue endCapture() {
         account();
-        ByteSink c = capture;
+        Capture c = capture;
         capture = null;
-        return c;
+        return c.finish();
     }
 }

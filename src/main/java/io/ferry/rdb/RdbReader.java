@@ -27,20 +27,48 @@ public final class RdbReader {
     static final int OP_EOF = 255;
 
     private final RdbInput in;
-    private final long captureLimit;
+    private final CaptureMode capture;
     private int version;
 
     /**
-     * @param captureLimit capture each value's raw serialized bytes up to this size (0: never),
-     *                     for RESTORE payloads
+     * How values are handed over. {@code NONE}: decoded into the handler's sink only.
+     * Otherwise every value's raw serialized bytes are captured for {@code endKey} (kept in memory
+     * up to {@code memoryLimit}, spilled to {@code spillDir} beyond, or dropped when that is null).
      */
-    public RdbReader(InputStream input, long captureLimit) {
+    public record CaptureMode(boolean enabled, long memoryLimit, java.nio.file.Path spillDir) {
+        public static final CaptureMode NONE = new CaptureMode(false, 0, null);
+
+        public static CaptureMode raw(long memoryLimit, java.nio.file.Path spillDir) {
+            return new CaptureMode(true, memoryLimit, spillDir);
+        }
+    }
+
+    public RdbReader(InputStream input, CaptureMode capture) {
         this.in = new RdbInput(input);
-        this.captureLimit = captureLimit;
+        this.capture = capture;
     }
 
     public RdbReader(InputStream input) {
-        this(input, 0);
+        this(input, CaptureMode.NONE);
+    }
+
+    /** Decodes one serialized value (type byte first, as captured in a {@link RawValue}). */
+    public static void decodeValue(InputStream serialized, ValueSink sink) {
+        RdbReader r = new RdbReader(serialized);
+        r.version = MAX_REDIS_VERSION;
+        r.in.crcEnabled(false);
+        int type = r.in.u8("a value type");
+        if (RdbType.valueType(type) == null) {
+            throw new RdbFormatException("unknown RDB value type " + type, 0);
+        }
+        if (type == RdbType.MODULE_2) {
+            throw new RdbFormatException("module values can only be restored as they are (RESTORE), not rewritten", 0);
+        }
+        try {
+            ValueDecoder.decode(r, type, sink);
+        } catch (IllegalArgumentException e) {
+            throw new RdbFormatException("corrupt " + RdbType.name(type) + " value: " + e.getMessage(), r.offset(), e);
+        }
     }
 
     public int version() {
@@ -169,9 +197,9 @@ public final class RdbReader {
         KeyHeader header = new KeyHeader(db, key, type, expireAt, idle, freq, offset);
         ValueSink sink = h.beginKey(header);
         boolean module = type == RdbType.MODULE_2;
-        boolean capture = captureLimit > 0 || module;
-        if (capture) {
-            in.startCapture(module ? Long.MAX_VALUE : captureLimit, (byte) type);
+        boolean capturing = capture.enabled() || module && sink != null;
+        if (capturing) {
+            in.startCapture(capture.enabled() ? capture.memoryLimit() : Integer.MAX_VALUE - 16, capture.spillDir(), (byte) type);
         }
         try {
             ValueDecoder.decode(this, type, sink);
@@ -182,18 +210,12 @@ public final class RdbReader {
         } catch (RdbFormatException e) {
             throw new RdbFormatException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "") + " in key '" + printable(key) + "'", e.offset(), e);
         }
-        byte[] raw = null;
-        if (capture) {
-            ByteSink c = in.endCapture();
-            raw = c == null ? null : c.toByteArray();
-            if (module && sink != null) {
-                sink.module(ModuleValue.name(ModuleValue.idOf(raw)), ModuleValue.idOf(raw), raw);
-            }
-            if (raw != null && raw.length > captureLimit) {
-                raw = null;
-            }
+        RawValue raw = capturing ? in.endCapture() : null;
+        if (module && sink != null && raw != null && raw.inMemory()) {
+            long id = ModuleValue.idOf(raw.bytes());
+            sink.module(ModuleValue.name(id), id, raw.bytes());
         }
-        h.endKey(header, raw);
+        h.endKey(header, capture.enabled() ? raw : null);
     }
 
     /** Key names for error messages: printable ASCII kept, the rest escaped, long names cut. */

@@ -1,0 +1,230 @@
+package io.ferry.cli;
+
+import io.ferry.convert.ConflictPolicy;
+import io.ferry.convert.ConvertOptions;
+import io.ferry.convert.ConvertStats;
+import io.ferry.convert.SnapshotConverter;
+import io.ferry.filter.FilteringHandler;
+import io.ferry.rdb.RdbReader;
+import io.ferry.resp.RedisUri;
+import io.ferry.resp.Reply;
+import io.ferry.status.Progress;
+import io.ferry.target.ApplyFailedException;
+import io.ferry.target.ApplyStats;
+import io.ferry.target.KeyApplier;
+import io.ferry.target.RedisTarget;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "restore",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Restores RDB files into a Redis or Valkey server, fast: values go as RESTORE payloads when the target",
+            "understands them and as typed commands otherwise (a newer RDB into an older server), pipelined over",
+            "several connections. Files are read in parallel. Exits non-zero if any write fails."
+        })
+public final class RestoreCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
+
+    @Parameters(arity = "1..*", paramLabel = "FILE.rdb", description = "RDB files to restore.")
+    List<Path> files;
+
+    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "redis://[user:pass@]host:port[/db] or rediss://…")
+    String target;
+
+    @Mixin
+    TlsMixin tls;
+
+    @Option(names = "--on-conflict", paramLabel = "POLICY", defaultValue = "fail",
+            description = "When a key already exists on the target: fail (stop, naming the key), replace, or skip. Default: ${DEFAULT-VALUE}.")
+    ConflictPolicy onConflict;
+
+    @Option(names = "--db-map", paramLabel = "S=T,…", description = "Write source db S into target db T (unlisted dbs keep their number).")
+    String dbMap;
+
+    @Option(names = "--target-db", paramLabel = "N", description = "Write every key into this target db.")
+    Integer targetDb;
+
+    @Option(names = "--lanes", defaultValue = "8", paramLabel = "N", description = "Parallel connections to the target (default ${DEFAULT-VALUE}).")
+    int lanes;
+
+    @Option(names = "--parallel", defaultValue = "4", paramLabel = "N", description = "Files read at the same time (default ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--big-key-bytes", defaultValue = "64mb", paramLabel = "SIZE",
+            description = "Values larger than this are written as batches of typed commands, not one RESTORE (default ${DEFAULT-VALUE}).")
+    String bigKeyBytes;
+
+    @Option(names = "--batch-elements", defaultValue = "1000", paramLabel = "N", description = "Most elements per typed command (default ${DEFAULT-VALUE}).")
+    int batchElements;
+
+    @Option(names = "--typed", description = "Always write typed commands instead of RESTORE payloads.")
+    boolean typed;
+
+    @Option(names = "--spill-dir", paramLabel = "DIR", description = "Where values larger than --big-key-bytes are buffered on disk (default: the system temp dir).")
+    Path spillDir;
+
+    @Mixin
+    FilterOptions filter;
+
+    @Override
+    public Integer call() throws Exception {
+        var keyFilter = filter.toFilter();
+        IntUnaryOperator dbs = DbMapping.of(dbMap, targetDb);
+        long big = Sizes.parse(bigKeyBytes);
+        if (lanes < 1 || parallel < 1 || batchElements < 1) {
+            throw new IllegalArgumentException("--lanes, --parallel and --batch-elements must be at least 1");
+        }
+        long totalBytes = 0;
+        for (Path f : files) {
+            if (!Files.isRegularFile(f)) {
+                throw new UserError("cannot read " + f + ": no such file");
+            }
+            totalBytes += Files.size(f);
+        }
+        RedisUri uri = RedisUri.parse(target);
+        ApplyStats applied = new ApplyStats();
+        ConvertStats converted = new ConvertStats();
+        Path spill = spillDir != null ? spillDir : Files.createTempDirectory("ferry-spill-");
+        long start = System.nanoTime();
+        AtomicLongArray offsets = new AtomicLongArray(files.size());
+        long[] filtered = new long[1];
+        KeyApplier[] applierRef = new KeyApplier[1];
+        try (RedisTarget t = RedisTarget.open(uri, tls.toOptions(), lanes, 10_000, 64L << 20,
+                (Reply r) -> {
+                    if (r.isError() && applierRef[0] != null) {
+                        applierRef[0].fail("the target refused SELECT: " + ((Reply.Error) r).message() + " (use --db-map or --target-db to map the source dbs)");
+                    }
+                })) {
+            KeyApplier applier = new KeyApplier(t, onConflict, applied);
+            applierRef[0] = applier;
+            LOG.info("restoring {} file(s), {} MiB, into {} ({}, RESTORE payloads up to RDB {})", files.size(), totalBytes >> 20,
+                    uri.redacted(), t.features().describe(), t.features().payloadVersion());
+            ConvertOptions opt = new ConvertOptions(onConflict, big, batchElements, 1 << 20, typed);
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, files.size()));
+            List<Future<Long>> jobs = new ArrayList<>();
+            try (Progress p = Progress.start("restore", totalBytes, () -> sum(offsets), () -> applied.keysWritten.sum())) {
+                for (int i = 0; i < files.size(); i++) {
+                    int idx = i;
+                    jobs.add(pool.submit(() -> restoreFile(files.get(idx), idx, offsets, t, applier, converted, opt, dbs, keyFilter, big, spill)));
+                }
+                for (Future<Long> j : jobs) {
+                    try {
+                        filtered[0] += j.get();
+                    } catch (ExecutionException e) {
+                        applier.fail(fileError(e.getCause()));
+                    }
+                }
+                t.flush();
+                t.drain();
+            } finally {
+                pool.shutdownNow();
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            summary(applied, converted, filtered[0], secs);
+            String failure = applier.failure();
+            if (failure != null) {
+                throw new UserError(failure);
+            }
+        } finally {
+            if (spillDir == null) {
+                deleteQuietly(spill);
+            }
+        }
+        return 0;
+    }
+
+    private static long sum(AtomicLongArray a) {
+        long s = 0;
+        for (int i = 0; i < a.length(); i++) {
+            s += a.get(i);
+        }
+        return s;
+    }
+
+    private long restoreFile(Path file, int idx, AtomicLongArray offsets, RedisTarget t, KeyApplier applier, ConvertStats converted,
+            ConvertOptions opt, IntUnaryOperator dbs, io.ferry.filter.KeyFilter keyFilter, long big, Path spill) throws Exception {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            RdbReader reader = new RdbReader(in, RdbReader.CaptureMode.raw(big, spill));
+            SnapshotConverter conv = new SnapshotConverter(t.features(), opt, applier, converted, dbs, System::currentTimeMillis);
+            FilteringHandler fh = new FilteringHandler(keyFilter, new io.ferry.rdb.RdbHandler() {
+                @Override
+                public io.ferry.rdb.ValueSink beginKey(io.ferry.rdb.KeyHeader h) {
+                    return conv.beginKey(h);
+                }
+
+                @Override
+                public void endKey(io.ferry.rdb.KeyHeader h, io.ferry.rdb.RawValue raw) {
+                    conv.endKey(h, raw);
+                    offsets.set(idx, reader.offset());
+                }
+
+                @Override
+                public void function(byte[] code) {
+                    LOG.warn("{}: a function library is not restored by 'restore' (load it with FUNCTION LOAD): {}", file,
+                            new String(code, 0, Math.min(code.length, 60), java.nio.charset.StandardCharsets.UTF_8).split("\n")[0]);
+                }
+            });
+            reader.read(fh);
+            offsets.set(idx, reader.offset());
+            return fh.skipped();
+        }
+    }
+
+    private String fileError(Throwable e) {
+        if (e instanceof ApplyFailedException) {
+            return e.getMessage();
+        }
+        if (Failures.isExpected(e)) {
+            return Failures.message(e);
+        }
+        LOG.error("unexpected failure", e);
+        return e.toString();
+    }
+
+    private static void summary(ApplyStats a, ConvertStats c, long filtered, double secs) {
+        long written = a.keysWritten.sum();
+        LOG.info(String.format("restore summary: %,d keys written (%,d as RESTORE, %,d as typed commands, %,d big), "
+                + "%,d skipped as existing, %,d expired, %,d filtered out, %,d empty, %,d failed; %.1f s, %,.0f keys/s",
+                written, c.restoreKeys.sum(), c.typedKeys.sum(), c.bigKeys.sum(), a.conflictsSkipped.sum(),
+                c.expiredKeys.sum() + a.expiredInFlight.sum(), filtered, c.emptyKeys.sum(), a.keysFailed.sum(), secs, written / Math.max(secs, 1e-3)));
+        if (c.droppedFieldTtls.sum() > 0) {
+            LOG.warn("WARNING: {} hash field TTLs could not be kept: the target does not support hash-field expiration (Redis 7.4+); those fields were written without TTL",
+                    c.droppedFieldTtls.sum());
+        }
+        if (c.expiredFields.sum() > 0) {
+            LOG.info("{} hash fields had already expired and were not written", c.expiredFields.sum());
+        }
+        if (c.lostPendingEntries.sum() > 0) {
+            LOG.warn("WARNING: {} stream pending entries refer to deleted messages and could not be recreated by typed commands",
+                    c.lostPendingEntries.sum());
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.ferry.convert;
+
+/** Receives target commands for one key, in order. */
+@FunctionalInterface
+public interface CommandSink {
+    void command(byte[]... argv);
+}

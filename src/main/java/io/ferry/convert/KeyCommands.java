@@ -1,0 +1,11 @@
+package io.ferry.convert;
+
+import io.ferry.rdb.KeyHeader;
+
+/** Where a converted key's commands go: the lane of its key, with the meaning of each reply. */
+public interface KeyCommands {
+    void send(int db, KeyHeader key, byte[][] argv, Expect expect);
+
+    /** Throws when an earlier reply has failed the run, so the source stops early. */
+    default void checkHealthy() {}
+}

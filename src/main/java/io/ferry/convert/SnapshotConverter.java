@@ -1,0 +1,188 @@
+package io.ferry.convert;
+
+import io.ferry.rdb.KeyHeader;
+import io.ferry.rdb.RawValue;
+import io.ferry.rdb.RdbHandler;
+import io.ferry.rdb.RdbReader;
+import io.ferry.rdb.RdbType;
+import io.ferry.rdb.ValueSink;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntUnaryOperator;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns key snapshots into target commands. A value the target's RESTORE understands, and that
+ * is not a big key, goes as one RESTORE with its raw payload (no decoding at all). Anything else
+ * is decoded — from memory, or from the spill file for big keys — and rewritten as typed
+ * commands into a temporary key that is renamed into place at the end, so the conflict policy
+ * is checked atomically and readers never see a half-written key.
+ */
+public final class SnapshotConverter implements RdbHandler {
+    private static final AtomicLong TMP_SEQ = new AtomicLong();
+
+    private final TargetFeatures target;
+    private final ConvertOptions opt;
+    private final KeyCommands out;
+    private final ConvertStats stats;
+    private final IntUnaryOperator dbMap;
+    private final LongSupplier clock;
+
+    public SnapshotConverter(TargetFeatures target, ConvertOptions opt, KeyCommands out, ConvertStats stats, IntUnaryOperator dbMap, LongSupplier clock) {
+        this.target = target;
+        this.opt = opt;
+        this.out = out;
+        this.stats = stats;
+        this.dbMap = dbMap;
+        this.clock = clock;
+    }
+
+    @Override
+    public ValueSink beginKey(KeyHeader h) {
+        return null; // values are captured raw by the reader and handled in endKey
+    }
+
+    @Override
+    public void endKey(KeyHeader h, RawValue raw) {
+        try {
+            convert(h, raw);
+        } finally {
+            if (raw != null) {
+                raw.release();
+            }
+        }
+    }
+
+    private void convert(KeyHeader h, RawValue raw) {
+        out.checkHealthy();
+        if (raw == null) {
+            throw new IllegalStateException("the reader must capture raw values for conversion");
+        }
+        long now = clock.getAsLong();
+        if (h.expireAtMs != KeyHeader.NO_EXPIRE && h.expireAtMs <= now) {
+            stats.expiredKeys.increment();
+            return;
+        }
+        int db = dbMap.applyAsInt(h.db);
+        boolean big = raw.size() > opt.bigKeyBytes() || !raw.inMemory();
+        if (!big && !opt.preferTyped() && target.acceptsRdbType(h.rdbType)) {
+            restore(db, h, raw, now);
+            return;
+        }
+        if (h.rdbType == RdbType.MODULE_2) {
+            stats.moduleKeysRefused.increment();
+            throw new IllegalArgumentException("module key '" + RdbReader.printable(h.key) + "' cannot be rewritten for " + target.describe()
+                    + " (only RESTORE can carry module values, and this target cannot take it)");
+        }
+        if (big) {
+            stats.bigKeys.increment();
+        }
+        typed(db, h, raw, now);
+    }
+
+    private void restore(int db, KeyHeader h, RawValue raw, long now) {
+        byte[] payload = RestorePayload.build(raw, target.payloadVersion());
+        boolean replace = opt.onConflict() == ConflictPolicy.REPLACE;
+        long ttl;
+        boolean abs = h.expireAtMs != KeyHeader.NO_EXPIRE && target.restoreAbsTtl();
+        if (h.expireAtMs == KeyHeader.NO_EXPIRE) {
+            ttl = 0;
+        } else if (abs) {
+            ttl = h.expireAtMs;
+        } else {
+            ttl = Math.max(1, h.expireAtMs - now);
+        }
+        byte[][] argv;
+        if (replace && !target.restoreReplace()) {
+            out.send(db, h, new byte[][] {Args.b("DEL"), h.key}, Expect.STEP);
+            replace = false;
+        }
+        int n = 4 + (replace ? 1 : 0) + (abs ? 1 : 0);
+        argv = new byte[n][];
+        argv[0] = Args.b("RESTORE");
+        argv[1] = h.key;
+        argv[2] = Args.b(ttl);
+        argv[3] = payload;
+        int i = 4;
+        if (replace) {
+            argv[i++] = Args.b("REPLACE");
+        }
+        if (abs) {
+            argv[i] = Args.b("ABSTTL");
+        }
+        stats.restoreKeys.increment();
+        out.send(db, h, argv, replace ? Expect.DONE : Expect.DONE_UNLESS_BUSY);
+    }
+
+    private void typed(int db, KeyHeader h, RawValue raw, long now) {
+        stats.typedKeys.increment();
+        byte[] tmp = target.renameAllowed() ? tempKeyFor(h.key, target.clusterMode()) : null;
+        byte[] dest = tmp != null ? tmp : h.key;
+        if (tmp != null) {
+            out.send(db, h, new byte[][] {Args.b("DEL"), tmp}, Expect.STEP); // leftovers of an interrupted run
+        } else if (opt.onConflict() == ConflictPolicy.REPLACE) {
+            out.send(db, h, new byte[][] {Args.b("DEL"), h.key}, Expect.STEP);
+        }
+        TypedWriter w = new TypedWriter(dest, target, argv -> out.send(db, h, argv, Expect.STEP), opt.batchElements(), opt.batchBytes(), now);
+        raw.decode(w);
+        w.flush();
+        stats.expiredFields.add(w.expiredFields());
+        stats.droppedFieldTtls.add(w.droppedFieldTtls());
+        stats.lostPendingEntries.add(w.lostPendingEntries());
+        if (w.written() == 0) {
+            stats.emptyKeys.increment(); // an empty collection (or all fields expired): nothing to create
+            return;
+        }
+        if (h.expireAtMs != KeyHeader.NO_EXPIRE) {
+            out.send(db, h, new byte[][] {Args.b("PEXPIREAT"), dest, Args.b(h.expireAtMs)}, Expect.STEP);
+        }
+        if (tmp == null) {
+            out.send(db, h, new byte[][] {Args.b("PING")}, Expect.DONE);
+            return;
+        }
+        if (opt.onConflict() == ConflictPolicy.REPLACE) {
+            out.send(db, h, new byte[][] {Args.b("RENAME"), tmp, h.key}, Expect.DONE);
+        } else {
+            out.send(db, h, new byte[][] {Args.b("RENAMENX"), tmp, h.key}, Expect.DONE_UNLESS_RENAME_REFUSED);
+            out.send(db, h, new byte[][] {Args.b("DEL"), tmp}, Expect.STEP); // no-op unless the rename was refused
+        }
+    }
+
+    /**
+     * A temporary name in the same cluster slot as {@code key}, or null when none can be made
+     * (then the key is written in place). With a hash tag the suffix keeps it; without one the
+     * whole key becomes the tag, which only works when the key holds no braces.
+     */
+    static byte[] tempKeyFor(byte[] key, boolean cluster) {
+        byte[] suffix = Args.b(":ferry-tmp:" + TMP_SEQ.incrementAndGet());
+        if (!cluster || hasHashTag(key)) {
+            return concat(key, suffix);
+        }
+        for (byte b : key) {
+            if (b == '{' || b == '}') {
+                return null;
+            }
+        }
+        return concat(concat(new byte[] {'{'}, key), concat(new byte[] {'}'}, suffix));
+    }
+
+    static boolean hasHashTag(byte[] key) {
+        for (int i = 0; i < key.length; i++) {
+            if (key[i] == '{') {
+                for (int j = i + 1; j < key.length; j++) {
+                    if (key[j] == '}') {
+                        return j > i + 1;
+                    }
+                }
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = new byte[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

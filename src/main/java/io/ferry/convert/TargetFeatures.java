@@ -1,0 +1,108 @@
+package io.ferry.convert;
+
+/**
+ * What a target server can take, derived from its version: which RESTORE payloads it accepts and
+ * which commands the typed path may use.
+ */
+public record TargetFeatures(
+        String product,
+        int major,
+        int minor,
+        int patch,
+        /** Highest RDB version its RESTORE accepts. */
+        int rdbVersion,
+        /** RENAME / RENAMENX allowed (false behind twemproxy). */
+        boolean renameAllowed,
+        boolean clusterMode) {
+
+    public static TargetFeatures of(String product, String version, boolean renameAllowed, boolean clusterMode) {
+        String[] p = version.split("\\.");
+        int ma = Integer.parseInt(p[0]);
+        int mi = p.length > 1 ? Integer.parseInt(p[1]) : 0;
+        int pa = p.length > 2 ? Integer.parseInt(p[2].replaceAll("[^0-9].*", "")) : 0;
+        return new TargetFeatures(product, ma, mi, pa, rdbVersionFor(product, ma, mi), renameAllowed, clusterMode);
+    }
+
+    /** The RDB version a server writes and accepts, by release. */
+    static int rdbVersionFor(String product, int major, int minor) {
+        if (product.equals("valkey")) {
+            return major >= 9 ? 80 : 11;
+        }
+        if (major >= 8 || major == 7 && minor >= 4) {
+            return 12;
+        }
+        if (major == 7) {
+            return minor >= 2 ? 11 : 10;
+        }
+        if (major >= 5) {
+            return 9;
+        }
+        if (major == 4) {
+            return 8;
+        }
+        if (major == 3) {
+            return minor >= 2 ? 7 : 6;
+        }
+        if (major == 2) {
+            return minor >= 8 ? 6 : minor == 6 ? 5 : 4;
+        }
+        return 12;
+    }
+
+    private boolean atLeast(int ma, int mi) {
+        return major > ma || major == ma && minor >= mi;
+    }
+
+    /** Whether RESTORE on this target understands values of this RDB type. */
+    public boolean acceptsRdbType(int rdbType) {
+        int need = io.ferry.rdb.RdbType.minRdbVersion(rdbType);
+        if (rdbVersion == 80) { // Valkey 9+: reads up to Redis RDB 11 plus its own
+            return need <= 11;
+        }
+        return need <= rdbVersion;
+    }
+
+    /** RESTORE … ABSTTL (Redis 5.0+). */
+    public boolean restoreAbsTtl() {
+        return product.equals("valkey") || atLeast(5, 0);
+    }
+
+    /** RESTORE … REPLACE (Redis 3.0+). */
+    public boolean restoreReplace() {
+        return product.equals("valkey") || atLeast(3, 0);
+    }
+
+    /** HSET with several field/value pairs (Redis 4.0+; HMSET before). */
+    public boolean multiFieldHset() {
+        return product.equals("valkey") || atLeast(4, 0);
+    }
+
+    /** Variadic RPUSH/SADD/ZADD (Redis 2.4+). */
+    public boolean variadic() {
+        return product.equals("valkey") || atLeast(2, 4);
+    }
+
+    /** HPEXPIREAT for hash-field TTLs (Redis 7.4+; Valkey 9+). */
+    public boolean hashFieldTtl() {
+        return product.equals("valkey") ? major >= 9 : atLeast(7, 4);
+    }
+
+    /** XSETID … ENTRIESADDED … MAXDELETEDID and XGROUP CREATE … ENTRIESREAD (Redis 7.0+). */
+    public boolean streamCounters() {
+        return product.equals("valkey") || atLeast(7, 0);
+    }
+
+    /** XGROUP CREATECONSUMER (Redis 6.2+). */
+    public boolean createConsumer() {
+        return product.equals("valkey") || atLeast(6, 2);
+    }
+
+    /** The value stamped in a RESTORE payload footer: the target's own RDB version. */
+    public int payloadVersion() {
+        return rdbVersion == 80 ? 11 : rdbVersion;
+    }
+
+    public String describe() {
+        return product + " " + major + "." + minor + "." + patch;
+    }
+}

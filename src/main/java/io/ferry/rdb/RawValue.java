@@ -1,0 +1,85 @@
+package io.ferry.rdb;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A key's value exactly as serialized in the RDB (type byte first): the body of a DUMP/RESTORE
+ * payload. Small values live in memory; values above the capture's memory limit were spilled to
+ * a temp file, so a huge key never has to fit in the heap. Call {@link #release()} when done.
+ */
+public final class RawValue {
+    private final byte[] mem;
+    private final Path file;
+    private final long size;
+
+    RawValue(byte[] mem) {
+        this.mem = mem;
+        this.file = null;
+        this.size = mem.length;
+    }
+
+    RawValue(Path file, long size) {
+        this.mem = null;
+        this.file = file;
+        this.size = size;
+    }
+
+    public static RawValue of(byte[] serialized) {
+        return new RawValue(serialized);
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public boolean inMemory() {
+        return mem != null;
+    }
+
+    /** The bytes; only for in-memory values. */
+    public byte[] bytes() {
+        if (mem == null) {
+            throw new IllegalStateException("value of " + size + " bytes was spilled to disk");
+        }
+        return mem;
+    }
+
+    public int rdbType() {
+        if (mem != null) {
+            return mem[0] & 0xff;
+        }
+        try (InputStream in = open()) {
+            return in.read();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public InputStream open() throws IOException {
+        return mem != null ? new ByteArrayInputStream(mem) : Files.newInputStream(file);
+    }
+
+    /** Decodes the value element by element (from memory or from the spill file). */
+    public void decode(ValueSink sink) {
+        try (InputStream in = open()) {
+            RdbReader.decodeValue(in, sink);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void release() {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover temp file is harmless; the spill dir is cleaned at exit
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.ferry.resp;
+
+/** Base of every failure raised by the RESP client; messages are one actionable line and never contain secrets. */
+public class RedisException extends RuntimeException {
+    public RedisException(String message) {
+        super(message);
+    }
+
+    public RedisException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
