@@ -180,8 +180,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
                 @Override
                 public void function(byte[] code) {
-                    LOG.warn("{}: a function library is not restored by 'restore' (load it with FUNCTION LOAD): {}", file,
-                            new String(code, 0, Math.min(code.length, 60), java.nio.charset.StandardCharsets.UTF_8).split("\n")[0]);
+                    conv.function(code);
                 }
             });
             reader.read(fh);
@@ -207,6 +206,12 @@ public final class RestoreCommand implements Callable<Integer> {
                 + "%,d skipped as existing, %,d expired, %,d filtered out, %,d empty, %,d failed; %.1f s, %,.0f keys/s",
                 written, c.restoreKeys.sum(), c.typedKeys.sum(), c.bigKeys.sum(), a.conflictsSkipped.sum(),
                 c.expiredKeys.sum() + a.expiredInFlight.sum(), filtered, c.emptyKeys.sum(), a.keysFailed.sum(), secs, written / Math.max(secs, 1e-3)));
+        if (a.functionsLoaded.sum() > 0) {
+            LOG.info("{} function libraries loaded", a.functionsLoaded.sum());
+        }
+        if (c.functionsRefused.sum() > 0) {
+            LOG.warn("WARNING: {} function libraries were not restored: the target is older than Redis 7.0 and has no functions", c.functionsRefused.sum());
+        }
         if (c.droppedFieldTtls.sum() > 0) {
             LOG.warn("WARNING: {} hash field TTLs could not be kept: the target does not support hash-field expiration (Redis 7.4+); those fields were written without TTL",
                     c.droppedFieldTtls.sum());

@@ -15,4 +15,6 @@ public final class ConvertStats {
     /** Stream pending entries whose message no longer exists (the typed path cannot recreate them). */
     public final LongAdder lostPendingEntries = new LongAdder();
     public final LongAdder moduleKeysRefused = new LongAdder();
+    /** Function libraries a target older than 7.0 cannot hold. */
+    public final LongAdder functionsRefused = new LongAdder();
 }

@@ -6,6 +6,9 @@ import io.ferry.rdb.KeyHeader;
 public interface KeyCommands {
     void send(int db, KeyHeader key, byte[][] argv, Expect expect);
 
+    /** Loads a function library ({@code FUNCTION LOAD [REPLACE] code}); "already exists" is a conflict. */
+    void sendFunction(byte[][] argv);
+
     /** Throws when an earlier reply has failed the run, so the source stops early. */
     default void checkHealthy() {}
 }

@@ -63,6 +63,10 @@ public final class SnapshotConverter implements RdbHandler {
             return;
         }
         int db = dbMap.applyAsInt(h.db);
+        if (raw.size() <= TINY && isEmptyCollection(raw)) {
+            stats.emptyKeys.increment(); // servers refuse (and skip on load) empty collections
+            return;
+        }
         boolean big = raw.size() > opt.bigKeyBytes() || !raw.inMemory();
         if (!big && !opt.preferTyped() && target.acceptsRdbType(h.rdbType)) {
             restore(db, h, raw, now);
@@ -77,6 +81,52 @@ public final class SnapshotConverter implements RdbHandler {
             stats.bigKeys.increment();
         }
         typed(db, h, raw, now);
+    }
+
+    /** Only values this small can be empty collections; checking them costs a tiny decode. */
+    private static final int TINY = 48;
+
+    private static boolean isEmptyCollection(RawValue raw) {
+        io.ferry.rdb.ValueType t = RdbType.valueType(raw.rdbType());
+        if (t == io.ferry.rdb.ValueType.STRING || t == io.ferry.rdb.ValueType.STREAM || t == io.ferry.rdb.ValueType.MODULE) {
+            return false;
+        }
+        long[] n = new long[1];
+        raw.decode(new ValueSink() {
+            @Override
+            public void listElement(byte[] e) {
+                n[0]++;
+            }
+
+            @Override
+            public void setMember(byte[] m) {
+                n[0]++;
+            }
+
+            @Override
+            public void zsetEntry(byte[] m, double score) {
+                n[0]++;
+            }
+
+            @Override
+            public void hashField(byte[] f, byte[] v, long expireAtMs) {
+                n[0]++;
+            }
+        });
+        return n[0] == 0;
+    }
+
+    @Override
+    public void function(byte[] code) {
+        out.checkHealthy();
+        if (target.major() < 7 && !target.product().equals("valkey")) {
+            stats.functionsRefused.increment();
+            return;
+        }
+        byte[][] argv = opt.onConflict() == ConflictPolicy.REPLACE
+                ? new byte[][] {Args.b("FUNCTION"), Args.b("LOAD"), Args.b("REPLACE"), code}
+                : new byte[][] {Args.b("FUNCTION"), Args.b("LOAD"), code};
+        out.sendFunction(argv);
     }
 
     private void restore(int db, KeyHeader h, RawValue raw, long now) {

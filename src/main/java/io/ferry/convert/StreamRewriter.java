@@ -32,10 +32,11 @@ final class StreamRewriter {
             }
             out.command(argv);
         }
+        byte[] placeholder = Args.b("ferry-tmp-group");
         if (s.entries().isEmpty()) {
-            // An empty stream still exists: create it with a placeholder entry, then delete it.
-            out.command(Args.b("XADD"), dest, Args.b("0-1"), Args.b("x"), Args.b("y"));
-            out.command(Args.b("XDEL"), dest, Args.b("0-1"));
+            // An empty stream still exists: MKSTREAM through a placeholder group creates it
+            // without an entry (a placeholder entry would leave a trace in max-deleted-entry-id).
+            out.command(Args.b("XGROUP"), Args.b("CREATE"), dest, placeholder, Args.b("0"), Args.b("MKSTREAM"));
         }
         if (target.streamCounters() && s.entriesAdded() >= 0) {
             StreamId maxDel = s.maxDeletedId() == null ? StreamId.ZERO : s.maxDeletedId();
@@ -43,6 +44,9 @@ final class StreamRewriter {
                     Args.b("MAXDELETEDID"), Args.b(maxDel.toString()));
         } else {
             out.command(Args.b("XSETID"), dest, Args.b(s.lastId().toString()));
+        }
+        if (s.entries().isEmpty()) {
+            out.command(Args.b("XGROUP"), Args.b("DESTROY"), dest, placeholder);
         }
         for (StreamValue.Group g : s.groups()) {
             if (target.streamCounters() && g.entriesRead() >= 0) {
