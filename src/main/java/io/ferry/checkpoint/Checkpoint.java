@@ -1,0 +1,15 @@
+package io.ferry.checkpoint;
+
+/**
+ * Where a sync stands, persisted in the state directory. {@code offset} is the source offset up
+ * to which everything is applied on the target; {@code clean} means the run stopped after
+ * draining, so the offset is exact and no target-side checkpoint keys need consulting.
+ */
+public record Checkpoint(String source, String replid, long offset, int lanes, String phase, boolean clean) {
+    public static final String SNAPSHOT = "snapshot";
+    public static final String INCREMENTAL = "incremental";
+
+    public boolean resumable() {
+        return INCREMENTAL.equals(phase) && replid != null && !replid.equals("?");
+    }
+}

@@ -1,0 +1,154 @@
+package io.ferry.cli;
+
+import io.ferry.convert.ConflictPolicy;
+import io.ferry.resp.RedisUri;
+import io.ferry.sync.SyncOptions;
+import io.ferry.sync.SyncSession;
+import io.ferry.sync.SyncStats;
+import io.ferry.target.OnError;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "sync",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Online migration: poses as a replica of the source (Redis/Valkey 2.8+), copies its snapshot to the target,",
+            "then applies every later write until stopped (Ctrl-C / SIGTERM: drains, checkpoints, exits 0).",
+            "Restart with the same --state-dir to continue where it stopped, without a new full sync."
+        })
+public final class SyncCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
+
+    @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI", description = "The source: redis://[user:pass@]host:port or rediss://…")
+    String source;
+
+    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port[/db] or rediss://…")
+    String target;
+
+    @Option(names = "--state-dir", defaultValue = "ferry-state", paramLabel = "DIR",
+            description = "Checkpoint, spool and spill files (default ./${DEFAULT-VALUE}). One directory per migration.")
+    Path stateDir;
+
+    @Option(names = "--on-conflict", defaultValue = "fail", paramLabel = "POLICY",
+            description = "A snapshot key that already exists on the target: fail, replace or skip (default ${DEFAULT-VALUE}).")
+    ConflictPolicy onConflict;
+
+    @Option(names = "--on-error", defaultValue = "fail", paramLabel = "POLICY",
+            description = "A forwarded command the target rejects: fail (stop, exactly-once resume) or skip (count and go on; a crash may re-apply the last batch). Default ${DEFAULT-VALUE}.")
+    OnError onError;
+
+    @Option(names = "--lanes", defaultValue = "8", paramLabel = "N", description = "Parallel connections to the target (default ${DEFAULT-VALUE}).")
+    int lanes;
+
+    @Option(names = "--db-map", paramLabel = "S=T,…", description = "Write source db S into target db T (unlisted dbs keep their number).")
+    String dbMap;
+
+    @Option(names = "--target-db", paramLabel = "N", description = "Write every key into this target db.")
+    Integer targetDb;
+
+    @Option(names = "--no-second-full-sync", description = "Stop instead of starting a new full sync when the source cannot continue the stream.")
+    boolean noSecondFullSync;
+
+    @Option(names = "--spool-max-bytes", defaultValue = "4gb", paramLabel = "SIZE",
+            description = "Most unapplied stream bytes kept on local disk while the target catches up (default ${DEFAULT-VALUE}).")
+    String spoolMaxBytes;
+
+    @Option(names = "--big-key-bytes", defaultValue = "64mb", paramLabel = "SIZE", description = "Larger values are written as typed batches (default ${DEFAULT-VALUE}).")
+    String bigKeyBytes;
+
+    @Option(names = "--ack-interval", defaultValue = "1000", paramLabel = "MS", description = "How often the applied offset is acked and checkpointed (default ${DEFAULT-VALUE} ms).")
+    long ackIntervalMs;
+
+    @Option(names = "--status-port", paramLabel = "PORT", description = "Serve /status (JSON), /metrics (Prometheus) and INFO (RESP) on this port.")
+    Integer statusPort;
+
+    @Option(names = "--status-host", defaultValue = "127.0.0.1", paramLabel = "HOST", description = "Address of the status port (default ${DEFAULT-VALUE}).")
+    String statusHost;
+
+    @Mixin
+    TlsMixin tls;
+
+    @ArgGroup(exclusive = false, heading = "Source TLS (rediss:// sources):%n")
+    SourceTls sourceTls = new SourceTls();
+
+    @Mixin
+    FilterOptions filter;
+
+    static final class SourceTls {
+        @Option(names = "--source-tls-ca", paramLabel = "PEM", description = "CA certificate(s) for the source.")
+        Path ca;
+
+        @Option(names = "--source-tls-cert", paramLabel = "PEM", description = "Client certificate for the source.")
+        Path cert;
+
+        @Option(names = "--source-tls-key", paramLabel = "PEM", description = "Client key for the source.")
+        Path key;
+
+        @Option(names = "--source-tls-insecure", description = "Do not verify the source's certificate.")
+        boolean insecure;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (lanes < 1) {
+            throw new IllegalArgumentException("--lanes must be at least 1");
+        }
+        SyncOptions opt = new SyncOptions(RedisUri.parse(source), new io.ferry.resp.TlsOptions(sourceTls.ca, sourceTls.cert, sourceTls.key, sourceTls.insecure),
+                RedisUri.parse(target), tls.toOptions(), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
+                noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
+                statusPort == null ? 0 : statusPort);
+        SyncSession session = new SyncSession(opt);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            LOG.info("stopping: draining in-flight writes and saving the checkpoint…");
+            session.stop();
+            try {
+                done.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }, "ferry-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ScheduledExecutorService statusLine = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ferry-status-line");
+            t.setDaemon(true);
+            return t;
+        });
+        statusLine.scheduleAtFixedRate(() -> statusLine(session.stats()), 5, 5, TimeUnit.SECONDS);
+        AutoCloseable status = StatusEndpoint.start(statusHost, statusPort, opt, session.stats());
+        LOG.info("sync {} → {} (state in {})", opt.source().redacted(), opt.target().redacted(), stateDir.toAbsolutePath());
+        try {
+            session.run();
+        } catch (SyncSession.StopRequested e) {
+            LOG.warn(e.getMessage());
+        } finally {
+            statusLine.shutdownNow();
+            status.close();
+            done.countDown();
+        }
+        if (!session.stopping()) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        return 0;
+    }
+
+    private static void statusLine(SyncStats s) {
+        if (s.state.equals("incremental")) {
+            LOG.info(String.format("incremental: %,.0f ops/s, lag %,d bytes / %.2f s, applied offset %d", s.opsPerSecond, s.lagBytes(), s.lagSeconds,
+                    s.appliedOffset.get()));
+        }
+    }
+}

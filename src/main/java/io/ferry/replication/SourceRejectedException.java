@@ -1,0 +1,8 @@
+package io.ferry.replication;
+
+/** The source refused to serve us as a replica; the message says why and what to do. */
+public final class SourceRejectedException extends RuntimeException {
+    public SourceRejectedException(String message) {
+        super(message);
+    }
+}

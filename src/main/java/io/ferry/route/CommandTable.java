@@ -1,0 +1,77 @@
+package io.ferry.route;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What Ferry knows about each command of a replication stream: whether it is forwarded, and where
+ * its keys are, so it can go to the lane of its key (per-key order) or be split, or must be an
+ * ordered barrier across all lanes.
+ */
+public final class CommandTable {
+    /** How a command travels. */
+    public enum Kind {
+        /** Not forwarded: replication chatter (PING, REPLCONF) and PUBLISH. */
+        IGNORE,
+        SELECT,
+        MULTI,
+        EXEC,
+        /** One key at argv[1]: goes to that key's lane. */
+        SINGLE_KEY,
+        /** One key at argv[2] (XGROUP/XINFO-style subcommand first). */
+        SUBCOMMAND_KEY,
+        /** Keys at argv[1..n]: split into one command per key (DEL, UNLINK, TOUCH). */
+        SPLIT_KEYS,
+        /** Key/value pairs from argv[1]: split into SETs (MSET). */
+        SPLIT_PAIRS,
+        /** Known, but touches several keys or none: ordered against every lane. */
+        BARRIER,
+        /** Not known to Ferry: forwarded as is, as a barrier, and counted. */
+        UNKNOWN
+    }
+
+    private static final Map<String, Kind> KINDS = new HashMap<>();
+
+    static {
+        for (String c : new String[] {"PING", "REPLCONF", "PUBLISH", "SPUBLISH"}) {
+            KINDS.put(c, Kind.IGNORE);
+        }
+        KINDS.put("SELECT", Kind.SELECT);
+        KINDS.put("MULTI", Kind.MULTI);
+        KINDS.put("EXEC", Kind.EXEC);
+        for (String c : new String[] {
+            "SET", "SETEX", "PSETEX", "SETNX", "APPEND", "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT", "GETSET", "GETDEL",
+            "GETEX", "SETRANGE", "SETBIT", "BITFIELD", "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LSET", "LTRIM",
+            "LINSERT", "LREM", "SADD", "SREM", "SPOP", "ZADD", "ZREM", "ZINCRBY", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK",
+            "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "HSET", "HMSET", "HSETNX", "HDEL", "HINCRBY", "HINCRBYFLOAT", "EXPIRE",
+            "PEXPIRE", "EXPIREAT", "PEXPIREAT", "PERSIST", "XADD", "XDEL", "XTRIM", "XCLAIM", "XAUTOCLAIM", "XACK", "XSETID",
+            "PFADD", "GEOADD", "RESTORE", "RESTORE-ASKING", "HEXPIRE", "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HPERSIST",
+            "HGETDEL", "HGETEX", "HSETEX"}) {
+            KINDS.put(c, Kind.SINGLE_KEY);
+        }
+        KINDS.put("DEL", Kind.SPLIT_KEYS);
+        KINDS.put("UNLINK", Kind.SPLIT_KEYS);
+        KINDS.put("MSET", Kind.SPLIT_PAIRS);
+        KINDS.put("XGROUP", Kind.SUBCOMMAND_KEY);
+        for (String c : new String[] {
+            "FLUSHDB", "FLUSHALL", "SWAPDB", "MOVE", "COPY", "RENAME", "RENAMENX", "MSETNX", "SMOVE", "RPOPLPUSH", "LMOVE",
+            "BLMOVE", "BRPOPLPUSH", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE",
+            "ZRANGESTORE", "BITOP", "PFMERGE", "SORT", "GEORADIUS", "GEORADIUSBYMEMBER", "GEOSEARCHSTORE", "EVAL", "EVALSHA",
+            "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO", "SCRIPT", "FUNCTION", "LMPOP", "ZMPOP"}) {
+            KINDS.put(c, Kind.BARRIER);
+        }
+    }
+
+    private CommandTable() {}
+
+    public static Kind kind(byte[] name) {
+        Kind k = KINDS.get(new String(name, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT));
+        return k == null ? Kind.UNKNOWN : k;
+    }
+
+    public static String name(byte[][] argv) {
+        return new String(argv[0], StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+    }
+}

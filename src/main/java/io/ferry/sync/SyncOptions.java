@@ -1,0 +1,28 @@
+package io.ferry.sync;
+
+import io.ferry.convert.ConflictPolicy;
+import io.ferry.filter.KeyFilter;
+import io.ferry.resp.RedisUri;
+import io.ferry.resp.TlsOptions;
+import io.ferry.target.OnError;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.IntUnaryOperator;
+
+/** Everything a sync run needs to know, resolved from the command line and config file. */
+public record SyncOptions(
+        RedisUri source,
+        TlsOptions sourceTls,
+        RedisUri target,
+        TlsOptions targetTls,
+        Path stateDir,
+        ConflictPolicy onConflict,
+        OnError onError,
+        int lanes,
+        KeyFilter filter,
+        IntUnaryOperator dbMap,
+        boolean noSecondFullSync,
+        long spoolMaxBytes,
+        long bigKeyBytes,
+        Duration ackInterval,
+        int listeningPort) {}

@@ -1,0 +1,477 @@
+package io.ferry.sync;
+
+import io.ferry.checkpoint.Checkpoint;
+import io.ferry.checkpoint.CheckpointStore;
+import io.ferry.convert.ConflictPolicy;
+import io.ferry.convert.ConvertOptions;
+import io.ferry.convert.ConvertStats;
+import io.ferry.convert.SnapshotConverter;
+import io.ferry.filter.FilteringHandler;
+import io.ferry.rdb.RdbReader;
+import io.ferry.replication.CommandReader;
+import io.ferry.replication.PsyncReply;
+import io.ferry.replication.ReplicaLink;
+import io.ferry.replication.Spool;
+import io.ferry.resp.Reply;
+import io.ferry.target.ApplyStats;
+import io.ferry.target.KeyApplier;
+import io.ferry.target.RedisTarget;
+import io.ferry.target.StreamApplier;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One `ferry sync` run: poses as a replica of the source, applies its snapshot, then follows its
+ * command stream until stopped. The source socket is drained into a local {@link Spool} by its
+ * own thread, so a slow target never makes the source drop us. A lost source link is resumed with
+ * PSYNC from the last spooled byte; a restart resumes from the checkpoint.
+ */
+public final class SyncSession {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
+
+    private final SyncOptions opt;
+    private final CheckpointStore store;
+    private final SyncStats stats = new SyncStats();
+    private final LagClock lag = new LagClock();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile ReplicaLink link;
+    private volatile StreamApplier applier;
+    private volatile Spool spool;
+
+    public SyncSession(SyncOptions opt) {
+        this.opt = opt;
+        this.store = new CheckpointStore(opt.stateDir());
+    }
+
+    public SyncStats stats() {
+        return stats;
+    }
+
+    /** Asks the run to stop: it stops reading, drains, checkpoints and returns. */
+    public void stop() {
+        stopping.set(true);
+        Spool s = spool;
+        if (s != null) {
+            s.finish(null); // wakes a reader waiting for the source
+        }
+    }
+
+    public boolean stopping() {
+        return stopping.get();
+    }
+
+    /** Runs until {@link #stop()} or a failure (thrown, with an actionable message). */
+    public void run() throws Exception {
+        try (RedisTarget target = RedisTarget.open(opt.target(), opt.targetTls(), opt.lanes(), 10_000, 64L << 20, null)) {
+            LOG.info("target {} is {}", opt.target().redacted(), target.features().describe());
+            boolean everIncremental = false;
+            int snapshotRetries = 0;
+            while (!stopping.get()) {
+                Checkpoint cp = store.load();
+                if (cp != null && cp.lanes() != opt.lanes() && cp.resumable() && !cp.clean()) {
+                    throw new IllegalArgumentException("the checkpoint in " + opt.stateDir() + " was written with --lanes " + cp.lanes()
+                            + "; resume with the same --lanes (exactly-once resume depends on it)");
+                }
+                everIncremental |= cp != null && cp.resumable();
+                try {
+                    session(target, cp, everIncremental);
+                    return;
+                } catch (FullResyncNeeded e) {
+                    everIncremental = true;
+                    LOG.error("*** the source asks for a NEW FULL SYNC: {} ***", e.getMessage());
+                } catch (SnapshotLinkLost e) {
+                    if (++snapshotRetries > 10) {
+                        throw new IOException("the source link broke during the snapshot 10 times; giving up: " + e.getMessage(), e);
+                    }
+                    LOG.warn("the source link broke during the snapshot ({}); starting the full sync again", e.getMessage());
+                    Thread.sleep(Math.min(5000, 500L * snapshotRetries));
+                }
+            }
+        } finally {
+            stats.state = "stopped";
+        }
+    }
+
+    private void session(RedisTarget target, Checkpoint cp, boolean everIncremental) throws Exception {
+        long[] skip = null;
+        String replid = "?";
+        long offset = -1;
+        if (cp != null && cp.resumable()) {
+            replid = cp.replid();
+            offset = cp.offset();
+            if (!cp.clean()) {
+                skip = targetCheckpoints(target, cp);
+                long min = Long.MAX_VALUE;
+                for (long s : skip) {
+                    min = Math.min(min, s == Long.MIN_VALUE ? cp.offset() : Math.max(s, cp.offset()));
+                }
+                offset = min;
+            }
+            LOG.info("resuming from checkpoint: replication id {} offset {}", replid, offset);
+        }
+        Spool spool = new Spool(opt.stateDir().resolve("spool"), 64L << 20, opt.spoolMaxBytes());
+        this.spool = spool;
+        try {
+            ReplicaLink l = ReplicaLink.connect(opt.source(), opt.sourceTls(), opt.listeningPort());
+            link = l;
+            PsyncReply reply = l.psync(replid, offset < 0 ? -1 : offset + 1);
+            if (reply.full()) {
+                if (everIncremental && opt.noSecondFullSync()) {
+                    throw new IllegalStateException("the source cannot continue from offset " + offset + " (its backlog no longer has it) and "
+                            + "--no-second-full-sync forbids a new full sync; raise repl-backlog-size on the source, clear the target and restart");
+                }
+                if (everIncremental) {
+                    LOG.error("*** NEW FULL SYNC: the source could not continue the stream; keys deleted on the source meanwhile may remain on the target ***");
+                }
+                skip = null;
+                stats.fullSyncs.increment();
+            } else {
+                stats.partialSyncs.increment();
+                LOG.info("source continues the stream at offset {} (partial resync, no snapshot)", reply.offset() + 1);
+            }
+            stats.replid = reply.replid() == null ? "?" : reply.replid();
+            Pump pump = new Pump(spool, reply);
+            pump.start();
+            long streamStart = 0;
+            if (reply.full()) {
+                stats.state = "snapshot";
+                stats.snapshotSize = reply.rdbLength();
+                // Keys already on the target from an interrupted snapshot of ours are overwritten.
+                boolean again = cp != null && Checkpoint.SNAPSHOT.equals(cp.phase()) || everIncremental;
+                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.SNAPSHOT, false));
+                try {
+                    streamStart = applySnapshot(target, spool, pump, reply, again);
+                } catch (RuntimeException e) {
+                    if (stopping.get()) {
+                        throw new StopRequested();
+                    }
+                    if (pump.linkFailure() != null) {
+                        throw new SnapshotLinkLost(pump.linkFailure());
+                    }
+                    throw e;
+                }
+                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.INCREMENTAL, true));
+            }
+            stats.state = "incremental";
+            follow(target, spool, pump, reply, streamStart, skip);
+        } finally {
+            ReplicaLink l = link;
+            if (l != null) {
+                l.close();
+            }
+            spool.close();
+        }
+    }
+
+    /** Reads the per-lane checkpoint keys the applier keeps on the target (db 0). */
+    private long[] targetCheckpoints(RedisTarget target, Checkpoint cp) {
+        long[] skip = new long[opt.lanes()];
+        try (var c = io.ferry.resp.RedisConnection.open(opt.target().withDb(0), opt.targetTls(), java.time.Duration.ofSeconds(10))) {
+            for (int i = 0; i < skip.length; i++) {
+                Reply r = c.call("GET".getBytes(StandardCharsets.US_ASCII), StreamApplier.checkpointKey(i));
+                skip[i] = Long.MIN_VALUE;
+                if (!r.isError() && !r.isNull()) {
+                    String[] v = r.asString().split(" ");
+                    if (v.length == 2 && v[0].equals(cp.replid())) {
+                        skip[i] = Long.parseLong(v[1]);
+                    }
+                }
+            }
+        }
+        LOG.info("target-side checkpoints per lane: {}", Arrays.toString(skip).replace(String.valueOf(Long.MIN_VALUE), "-"));
+        return skip;
+    }
+
+    private long applySnapshot(RedisTarget target, Spool spool, Pump pump, PsyncReply reply, boolean again) throws Exception {
+        LOG.info("full sync: receiving the snapshot ({})", reply.rdbLength() >= 0 ? (reply.rdbLength() >> 10) + " KiB" : "diskless");
+        ConflictPolicy policy = opt.onConflict();
+        if (again && policy != ConflictPolicy.REPLACE) {
+            LOG.warn("an earlier snapshot of this sync was interrupted: keys already on the target are replaced this time");
+            policy = ConflictPolicy.REPLACE;
+        }
+        ApplyStats applied = new ApplyStats();
+        ConvertStats converted = new ConvertStats();
+        KeyApplier keys = new KeyApplier(target, policy, applied);
+        ConvertOptions co = new ConvertOptions(policy, opt.bigKeyBytes(), 1000, 1 << 20, false);
+        SnapshotConverter conv = new SnapshotConverter(target.features(), co, keys, converted, opt.dbMap(), System::currentTimeMillis);
+        InputStream snapshot = new SnapshotView(spool.reader(0), pump);
+        RdbReader reader = new RdbReader(snapshot, RdbReader.CaptureMode.raw(opt.bigKeyBytes(), opt.stateDir().resolve("spill")));
+        long t0 = System.nanoTime();
+        try (var p = io.ferry.status.Progress.start("snapshot", Math.max(0, reply.rdbLength()), reader::offset, applied.keysWritten::sum)) {
+            reader.read(new FilteringHandler(opt.filter(), new io.ferry.rdb.RdbHandler() {
+                @Override
+                public io.ferry.rdb.ValueSink beginKey(io.ferry.rdb.KeyHeader h) {
+                    return null;
+                }
+
+                @Override
+                public void endKey(io.ferry.rdb.KeyHeader h, io.ferry.rdb.RawValue raw) {
+                    if (stopping.get()) {
+                        throw new StopRequested();
+                    }
+                    conv.endKey(h, raw);
+                    stats.snapshotBytesApplied.set(reader.offset());
+                }
+
+                @Override
+                public void function(byte[] code) {
+                    conv.function(code);
+                }
+            }));
+            target.flush();
+            target.drain();
+        }
+        if (keys.failure() != null) {
+            throw new io.ferry.target.ApplyFailedException(keys.failure());
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        LOG.info(String.format("snapshot applied: %,d keys in %.1f s (%,.0f keys/s), %,d expired, %,d skipped as existing",
+                applied.keysWritten.sum(), s, applied.keysWritten.sum() / Math.max(s, 1e-3), converted.expiredKeys.sum(), applied.conflictsSkipped.sum()));
+        return pump.rdbEnd();
+    }
+
+    private void follow(RedisTarget target, Spool spool, Pump pump, PsyncReply reply, long streamStart, long[] skip) throws Exception {
+        StreamApplier a = new StreamApplier(target, opt.onError(), stats.replid, reply.offset(), skip, opt.filter(), opt.dbMap(), 1000, this::ackNow);
+        applier = a;
+        CommandReader commands = new CommandReader(spool.reader(streamStart), reply.offset());
+        Thread acker = new Thread(() -> ackLoop(a), "ferry-ack");
+        acker.setDaemon(true);
+        acker.start();
+        try {
+            while (!stopping.get()) {
+                if (!commands.hasBuffered() && spool.written() - streamStart <= commands.consumed()) {
+                    a.flush(); // the source is idle: send what is batched now, for low lag
+                }
+                io.ferry.replication.ReplCommand c;
+                try {
+                    c = commands.next();
+                } catch (IOException e) {
+                    if (stopping.get()) {
+                        break;
+                    }
+                    if (e.getCause() instanceof FullResyncNeeded f) {
+                        a.drain();
+                        throw f;
+                    }
+                    throw e;
+                }
+                a.apply(c);
+                if (a.failure() != null) {
+                    break;
+                }
+                spool.release(streamStart + commands.consumed());
+            }
+            a.drain();
+            if (a.failure() != null) {
+                saveCheckpoint(a, false);
+                throw new io.ferry.target.ApplyFailedException(a.failure());
+            }
+            saveCheckpoint(a, true);
+            a.clearCheckpointKeys();
+            LOG.info("stopped cleanly at offset {}", a.appliedOffset());
+        } finally {
+            acker.interrupt();
+        }
+    }
+
+    private void saveCheckpoint(StreamApplier a, boolean clean) {
+        store.save(new Checkpoint(opt.source().redacted(), stats.replid, a.appliedOffset(), opt.lanes(), Checkpoint.INCREMENTAL, clean));
+    }
+
+    private void ackLoop(StreamApplier a) {
+        long last = System.nanoTime();
+        long lastApplied = a.applied.sum();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(opt.ackInterval().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            long applied = a.appliedOffset();
+            stats.appliedOffset.set(applied);
+            long now = System.nanoTime();
+            stats.lagSeconds = lag.lagSeconds(applied, now);
+            long ops = a.applied.sum();
+            stats.opsPerSecond = (ops - lastApplied) / ((now - last) / 1e9);
+            last = now;
+            lastApplied = ops;
+            ackNow();
+            if (a.failure() == null) {
+                saveCheckpoint(a, false);
+            }
+        }
+    }
+
+    private void ackNow() {
+        StreamApplier a = applier;
+        ReplicaLink l = link;
+        if (a == null || l == null) {
+            return;
+        }
+        try {
+            l.ack(a.appliedOffset());
+        } catch (IOException e) {
+            LOG.debug("ACK failed: {}", e.getMessage()); // the pump notices the broken link and reconnects
+        }
+    }
+
+    /** The source asked for a new snapshot while we were streaming. */
+    static final class FullResyncNeeded extends IOException {
+        FullResyncNeeded(String m) {
+            super(m);
+        }
+    }
+
+    /** The source link broke while the snapshot was arriving: only a new full sync can follow. */
+    static final class SnapshotLinkLost extends RuntimeException {
+        SnapshotLinkLost(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Stops the snapshot reader when the run is asked to stop. */
+    public static final class StopRequested extends RuntimeException {
+        StopRequested() {
+            super("stopped during the snapshot; the next run starts a new full sync", null, false, false);
+        }
+    }
+
+    /**
+     * Copies the source socket into the spool: the snapshot, then the stream; on a broken link it
+     * reconnects and continues with PSYNC from the last byte it spooled.
+     */
+    private final class Pump extends Thread {
+        private final Spool spool;
+        private PsyncReply reply;
+        private volatile long rdbEnd = -1;
+        private volatile Throwable linkFailure;
+        private long streamBase; // source offset of the byte before spool position rdbEnd
+
+        Pump(Spool spool, PsyncReply reply) {
+            super("ferry-source-link");
+            setDaemon(true);
+            this.spool = spool;
+            this.reply = reply;
+        }
+
+        long rdbEnd() {
+            return rdbEnd;
+        }
+
+        Throwable linkFailure() {
+            return linkFailure;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (reply.full()) {
+                    long end = link.pumpSnapshot(reply, spool);
+                    stats.snapshotBytes.set(end);
+                    rdbEnd = end;
+                } else {
+                    rdbEnd = 0;
+                }
+                streamBase = reply.offset();
+                link.ack(reply.offset()); // a diskless 7.0+ source holds the stream until the first ACK
+                while (true) {
+                    try {
+                        pumpStream();
+                        return;
+                    } catch (IOException e) {
+                        if (stopping.get()) {
+                            spool.finish(null);
+                            return;
+                        }
+                        if (rdbEnd < 0 || reply.replid() == null) {
+                            throw e; // broken during the snapshot, or a source without PSYNC: start over
+                        }
+                        reconnect(e);
+                    }
+                }
+            } catch (Throwable e) {
+                linkFailure = e;
+                spool.finish(e);
+            }
+        }
+
+        private void pumpStream() throws IOException {
+            // Record arrival times for the lag estimate while copying.
+            link.pumpStream(spool, pos -> {
+                long off = streamBase + (pos - rdbEnd);
+                stats.sourceOffset.set(off);
+                lag.arrived(off, System.nanoTime());
+            });
+        }
+
+        private void reconnect(IOException cause) throws IOException {
+            long next = streamBase + (spool.written() - rdbEnd) + 1;
+            LOG.warn("lost the source link ({}); reconnecting to continue at offset {}", cause.getMessage(), next);
+            for (int attempt = 1; !stopping.get(); attempt++) {
+                try {
+                    Thread.sleep(Math.min(5000, 200L * attempt));
+                    ReplicaLink l = ReplicaLink.connect(opt.source(), opt.sourceTls(), opt.listeningPort());
+                    PsyncReply r = l.psync(stats.replid, next);
+                    if (r.full()) {
+                        l.close();
+                        throw new FullResyncNeeded("the source no longer has offset " + next + " in its backlog");
+                    }
+                    ReplicaLink old = link;
+                    link = l;
+                    old.close();
+                    if (r.replid() != null) {
+                        stats.replid = r.replid();
+                    }
+                    stats.reconnects.increment();
+                    LOG.info("source link restored: continuing at offset {}", next);
+                    return;
+                } catch (FullResyncNeeded e) {
+                    throw e;
+                } catch (InterruptedException e) {
+                    throw new IOException("interrupted while reconnecting", e);
+                } catch (RuntimeException | IOException e) {
+                    LOG.warn("reconnect attempt {} failed: {}", attempt, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The snapshot bytes of the spool: reads never go past the snapshot's end once it is known. */
+    private static final class SnapshotView extends FilterInputStream {
+        private final Pump pump;
+        private long pos;
+
+        SnapshotView(InputStream spoolReader, Pump pump) {
+            super(spoolReader);
+            this.pump = pump;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long end = pump.rdbEnd();
+            if (end >= 0) {
+                if (pos >= end) {
+                    return -1;
+                }
+                len = (int) Math.min(len, end - pos);
+            }
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                pos += n;
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+}

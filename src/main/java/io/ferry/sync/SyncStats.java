@@ -1,0 +1,25 @@
+package io.ferry.sync;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Live numbers of a sync run, read by the status line, the status endpoint and tests. */
+public final class SyncStats {
+    public volatile String state = "starting";
+    public volatile String replid = "?";
+    public final AtomicLong sourceOffset = new AtomicLong(); // last byte received from the source
+    public final AtomicLong appliedOffset = new AtomicLong();
+    public final AtomicLong snapshotBytes = new AtomicLong();
+    public final AtomicLong snapshotBytesApplied = new AtomicLong();
+    public volatile long snapshotSize = -1;
+    public final LongAdder fullSyncs = new LongAdder();
+    public final LongAdder partialSyncs = new LongAdder();
+    public final LongAdder reconnects = new LongAdder();
+    public volatile double lagSeconds;
+    public volatile double opsPerSecond;
+    public final long startedNanos = System.nanoTime();
+
+    public long lagBytes() {
+        return Math.max(0, sourceOffset.get() - appliedOffset.get());
+    }
+}
