@@ -1,0 +1,444 @@
+package io.ferry.target;
+
+import io.ferry.convert.Args;
+import io.ferry.filter.KeyFilter;
+import io.ferry.replication.ReplCommand;
+import io.ferry.resp.Reply;
+import io.ferry.resp.ReplyCallback;
+import io.ferry.route.CommandTable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Applies the replication stream to the target through lanes. Commands of one key always take the
+ * lane of that key (per-key order); commands spanning lanes are ordered barriers. Each lane sends
+ * its commands in batches; in transactional mode a batch is one MULTI/EXEC that also records the
+ * lane's applied offset in a checkpoint key on the target, so a restart after a crash skips
+ * exactly what was applied — nothing lost, nothing doubled.
+ *
+ * <p>The applied offset (what REPLCONF ACK reports and what is checkpointed) is the start of the
+ * earliest command not yet confirmed by the target.
+ */
+public final class StreamApplier {
+    /** Prefix of the per-lane checkpoint keys kept in db 0 of the target. */
+    public static final String CHECKPOINT_KEY = "__ferry_checkpoint:";
+
+    private final RedisTarget target;
+    private final List<Lane> lanes;
+    private final OnError onError;
+    private final boolean transactional;
+    private final String replid;
+    private final KeyFilter filter;
+    private final IntUnaryOperator dbMap;
+    private final long[] skipUpTo; // per lane: commands ending at or before this were applied before a crash
+    private final Batch[] batches;
+    private final int batchCommands;
+    private final AtomicReference<String> failure = new AtomicReference<>();
+
+    public final LongAdder applied = new LongAdder();
+    public final LongAdder skippedErrors = new LongAdder();
+    public final LongAdder unknownCommands = new LongAdder();
+    public final LongAdder filtered = new LongAdder();
+    public final LongAdder barriers = new LongAdder();
+
+    private int db;
+    private volatile long dispatched;
+    private volatile long appliedOffset;
+    private List<ReplCommand> multi; // inside a source MULTI block
+    private final Runnable onGetAck;
+
+    public StreamApplier(RedisTarget target, OnError onError, String replid, long startOffset, long[] skipUpTo, KeyFilter filter,
+            IntUnaryOperator dbMap, int batchCommands, Runnable onGetAck) {
+        this.target = target;
+        this.lanes = target.lanes();
+        this.onError = onError;
+        this.transactional = onError == OnError.FAIL;
+        this.replid = replid;
+        this.filter = filter;
+        this.dbMap = dbMap;
+        this.batchCommands = batchCommands;
+        this.onGetAck = onGetAck;
+        this.skipUpTo = skipUpTo != null ? skipUpTo : new long[lanes.size()];
+        if (skipUpTo == null) {
+            java.util.Arrays.fill(this.skipUpTo, Long.MIN_VALUE);
+        }
+        this.batches = new Batch[lanes.size()];
+        for (int i = 0; i < batches.length; i++) {
+            batches[i] = new Batch(i);
+        }
+        this.dispatched = startOffset;
+        this.appliedOffset = startOffset;
+    }
+
+    /** The first failure (a rejected command under --on-error fail, or a lost target), or null. */
+    public String failure() {
+        return failure.get();
+    }
+
+    private void fail(String m) {
+        failure.compareAndSet(null, m);
+    }
+
+    /** Offset up to which every command has been applied by the target. */
+    public long appliedOffset() {
+        long a = dispatched;
+        for (Batch b : batches) {
+            a = Math.min(a, b.earliestUnconfirmed());
+        }
+        if (a > appliedOffset) {
+            appliedOffset = a;
+        }
+        return appliedOffset;
+    }
+
+    public void apply(ReplCommand c) {
+        byte[][] argv = c.argv();
+        CommandTable.Kind kind = CommandTable.kind(argv[0]);
+        if (multi != null && kind != CommandTable.Kind.EXEC && kind != CommandTable.Kind.IGNORE) {
+            multi.add(c);
+            return;
+        }
+        switch (kind) {
+            case IGNORE:
+                if (argv.length > 1 && CommandTable.name(argv).equals("REPLCONF") && new String(argv[1], StandardCharsets.US_ASCII).equalsIgnoreCase("GETACK")) {
+                    onGetAck.run();
+                }
+                break;
+            case SELECT:
+                db = Integer.parseInt(new String(argv[1], StandardCharsets.US_ASCII));
+                break;
+            case MULTI:
+                multi = new ArrayList<>();
+                break;
+            case EXEC:
+                List<ReplCommand> block = multi == null ? List.of() : multi;
+                multi = null;
+                applyBlock(block, c);
+                break;
+            case SINGLE_KEY:
+                single(argv[1], argv, c);
+                break;
+            case SUBCOMMAND_KEY:
+                if (argv.length > 2) {
+                    single(argv[2], argv, c);
+                } else {
+                    barrier(c);
+                }
+                break;
+            case SPLIT_KEYS:
+                for (int i = 1; i < argv.length; i++) {
+                    single(argv[i], new byte[][] {argv[0], argv[i]}, c);
+                }
+                break;
+            case SPLIT_PAIRS:
+                for (int i = 1; i + 1 < argv.length; i += 2) {
+                    single(argv[i], new byte[][] {Args.b("SET"), argv[i], argv[i + 1]}, c);
+                }
+                break;
+            case UNKNOWN:
+                unknownCommands.increment();
+                barrier(c);
+                break;
+            default:
+                barrier(c);
+        }
+        dispatched = c.endOffset();
+    }
+
+    private boolean accepted(byte[] key) {
+        if (!filter.acceptsDb(db) || !filter.acceptsKey(key)) {
+            filtered.increment();
+            return false;
+        }
+        return true;
+    }
+
+    private void single(byte[] key, byte[][] argv, ReplCommand c) {
+        if (!accepted(key)) {
+            return;
+        }
+        int lane = laneIndex(key);
+        if (c.endOffset() <= skipUpTo[lane]) {
+            return; // applied before the restart
+        }
+        Batch b = batches[lane];
+        if (b.size() >= batchCommands) {
+            b.flush();
+        }
+        b.add(dbMap.applyAsInt(db), argv, c.startOffset());
+    }
+
+    private int laneIndex(byte[] key) {
+        return lanes.indexOf(target.laneFor(key));
+    }
+
+    /** A source MULTI/EXEC block: on one lane when all its keys share one, else a barrier. */
+    private void applyBlock(List<ReplCommand> block, ReplCommand exec) {
+        int lane = -1;
+        boolean oneLane = true;
+        List<byte[][]> cmds = new ArrayList<>();
+        for (ReplCommand c : block) {
+            CommandTable.Kind k = CommandTable.kind(c.argv()[0]);
+            if (k == CommandTable.Kind.SELECT) {
+                db = Integer.parseInt(new String(c.argv()[1], StandardCharsets.US_ASCII));
+                cmds.add(new byte[][] {Args.b("SELECT"), Args.b(dbMap.applyAsInt(db))});
+                continue;
+            }
+            if (k == CommandTable.Kind.UNKNOWN) {
+                unknownCommands.increment();
+            }
+            byte[] key = k == CommandTable.Kind.SINGLE_KEY && c.argv().length > 1 ? c.argv()[1]
+                    : k == CommandTable.Kind.SUBCOMMAND_KEY && c.argv().length > 2 ? c.argv()[2] : null;
+            if (key != null && !accepted(key)) {
+                continue;
+            }
+            int l = key == null ? -2 : laneIndex(key);
+            if (l == -2 || lane >= 0 && l != lane) {
+                oneLane = false;
+            }
+            lane = l;
+            cmds.add(c.argv());
+        }
+        if (cmds.isEmpty()) {
+            return;
+        }
+        long start = block.isEmpty() ? exec.startOffset() : block.get(0).startOffset();
+        if (oneLane && lane >= 0) {
+            if (exec.endOffset() <= skipUpTo[lane]) {
+                return;
+            }
+            Batch b = batches[lane];
+            b.flush();
+            b.addGroup(dbMap.applyAsInt(db), cmds, start);
+            b.flush();
+            return;
+        }
+        barrierGroup(cmds, start, exec.endOffset());
+    }
+
+    private void barrier(ReplCommand c) {
+        String name = CommandTable.name(c.argv());
+        if (!filter.acceptsEverything() && (name.equals("FLUSHALL") || name.equals("SWAPDB"))) {
+            filtered.increment(); // would touch keys outside the filter
+            return;
+        }
+        if (!filter.acceptsDb(db)) {
+            filtered.increment();
+            return;
+        }
+        barrierGroup(java.util.Collections.singletonList(c.argv()), c.startOffset(), c.endOffset());
+    }
+
+    /** Drains every lane, applies the commands on lane 0 with every lane's checkpoint, drains again. */
+    private void barrierGroup(List<byte[][]> cmds, long start, long end) {
+        if (end <= skipUpTo[0]) {
+            return;
+        }
+        barriers.increment();
+        flush();
+        target.drain();
+        Batch b = batches[0];
+        b.addGroup(dbMap.applyAsInt(db), cmds, start);
+        b.flushWithAllCheckpoints(end);
+        lanes.get(0).drain();
+    }
+
+    /** Sends what the lanes have buffered (call when the source is idle, to keep lag low). */
+    public void flush() {
+        for (Batch b : batches) {
+            b.flush();
+        }
+        target.flush();
+    }
+
+    /** Waits until the target has confirmed everything sent. */
+    public void drain() {
+        flush();
+        target.drain();
+    }
+
+    /** Removes the checkpoint keys (after a clean shutdown, when the file checkpoint is exact). */
+    public void clearCheckpointKeys() {
+        byte[][] del = new byte[lanes.size() + 1][];
+        del[0] = Args.b("DEL");
+        for (int i = 0; i < lanes.size(); i++) {
+            del[i + 1] = checkpointKey(i);
+        }
+        lanes.get(0).send(0, del, r -> {});
+        lanes.get(0).flush();
+        lanes.get(0).drain();
+    }
+
+    public static byte[] checkpointKey(int lane) {
+        return Args.b(CHECKPOINT_KEY + lane);
+    }
+
+    private String checkpointValue(long offset) {
+        return replid + " " + offset;
+    }
+
+    /** One lane's pending commands, and the start offsets of its unconfirmed batches. */
+    private final class Batch {
+        private final int lane;
+        private final List<byte[][]> argvs = new ArrayList<>();
+        private final List<Integer> dbs = new ArrayList<>();
+        private volatile long firstStart = Long.MAX_VALUE;
+        private long lastEnd;
+        private final ConcurrentLinkedQueue<Long> unconfirmed = new ConcurrentLinkedQueue<>();
+
+        Batch(int lane) {
+            this.lane = lane;
+        }
+
+        int size() {
+            return argvs.size();
+        }
+
+        long earliestUnconfirmed() {
+            Long head = unconfirmed.peek();
+            long h = head == null ? Long.MAX_VALUE : head;
+            return Math.min(h, firstStart);
+        }
+
+        void add(int targetDb, byte[][] argv, long start) {
+            if (argvs.isEmpty()) {
+                firstStart = start;
+            }
+            argvs.add(argv);
+            dbs.add(targetDb);
+        }
+
+        void addGroup(int targetDb, List<byte[][]> cmds, long start) {
+            if (argvs.isEmpty()) {
+                firstStart = start;
+            }
+            boolean wrap = !transactional && cmds.size() > 1;
+            if (wrap) {
+                argvs.add(new byte[][] {Args.b("MULTI")});
+                dbs.add(targetDb);
+            }
+            for (byte[][] c : cmds) {
+                argvs.add(c);
+                dbs.add(targetDb);
+                }
+            if (wrap) {
+                argvs.add(new byte[][] {Args.b("EXEC")});
+                dbs.add(targetDb);
+            }
+        }
+
+        void flush() {
+            flushUpTo(dispatchedEndFor(), false);
+        }
+
+        void flushWithAllCheckpoints(long end) {
+            flushUpTo(end, true);
+        }
+
+        private long dispatchedEndFor() {
+            return Math.max(dispatched, lastEnd);
+        }
+
+        private void flushUpTo(long end, boolean allCheckpoints) {
+            if (argvs.isEmpty()) {
+                return;
+            }
+            Lane l = lanes.get(lane);
+            long start = firstStart;
+            unconfirmed.add(start); // before the buffer forgets it, so the applied offset never overshoots
+            List<String> names = new ArrayList<>(argvs.size());
+            if (transactional) {
+                l.send(-1, new byte[][] {Args.b("MULTI")}, this::expectOk);
+            }
+            for (int i = 0; i < argvs.size(); i++) {
+                byte[][] argv = argvs.get(i);
+                names.add(CommandTable.name(argv));
+                String name = names.get(i);
+                l.send(dbs.get(i), argv, transactional ? this::expectQueued : r -> onCommandReply(r, name));
+            }
+            // The checkpoint records the end of everything dispatched so far on this lane.
+            long ckpt = Math.max(end, 0);
+            if (allCheckpoints) {
+                for (int i = 0; i < lanes.size(); i++) {
+                    l.send(0, new byte[][] {Args.b("SET"), checkpointKey(i), Args.b(checkpointValue(ckpt))}, transactional ? this::expectQueued : this::expectOk);
+                }
+            } else {
+                l.send(0, new byte[][] {Args.b("SET"), checkpointKey(lane), Args.b(checkpointValue(ckpt))}, transactional ? this::expectQueued : this::expectOk);
+            }
+            List<String> batchNames = names;
+            ReplyCallback done = new ReplyCallback() {
+                @Override
+                public void onReply(Reply r) {
+                    if (transactional) {
+                        execReply(r, batchNames);
+                    } else if (r.isError()) {
+                        fail("the target refused to record the checkpoint: " + ((Reply.Error) r).message());
+                    }
+                    applied.add(batchNames.size());
+                    unconfirmed.poll();
+                }
+
+                @Override
+                public void onFailure(Throwable cause) {
+                    fail("lost the target: " + cause.getMessage());
+                    unconfirmed.poll();
+                }
+            };
+            if (transactional) {
+                l.send(-1, new byte[][] {Args.b("EXEC")}, done);
+            } else {
+                l.send(-1, new byte[][] {Args.b("PING")}, done);
+            }
+            lastEnd = end;
+            argvs.clear();
+            dbs.clear();
+            firstStart = Long.MAX_VALUE;
+        }
+
+        private void expectOk(Reply r) {
+            if (r.isError()) {
+                fail("the target refused a replication step: " + ((Reply.Error) r).message());
+            }
+        }
+
+        private void expectQueued(Reply r) {
+            if (r.isError()) {
+                // The command was refused before running (unknown command, wrong arity): EXEC will
+                // abort the whole batch, so nothing of it is applied and the run must stop.
+                fail("the target refused a forwarded command: " + ((Reply.Error) r).message());
+            }
+        }
+
+        private void onCommandReply(Reply r, String name) {
+            if (r.isError()) {
+                commandError(((Reply.Error) r).message(), name);
+            }
+        }
+
+        private void execReply(Reply r, List<String> names) {
+            if (r.isError()) {
+                fail("the target aborted a batch: " + ((Reply.Error) r).message());
+                return;
+            }
+            List<Reply> results = r.asList();
+            for (int i = 0; i < results.size() && i < names.size(); i++) {
+                if (results.get(i).isError()) {
+                    commandError(((Reply.Error) results.get(i)).message(), names.get(i));
+                }
+            }
+        }
+
+        private void commandError(String message, String command) {
+            if (onError == OnError.SKIP) {
+                skippedErrors.increment();
+            } else {
+                fail("the target rejected " + command + ": " + message + " (use --on-error skip to count such commands and go on)");
+            }
+        }
+    }
+}
