@@ -21,8 +21,12 @@ final class SyncHarness implements AutoCloseable {
     volatile Throwable failure;
 
     SyncHarness(RedisUri source, RedisUri target, Path stateDir) {
-        SyncOptions opt = new SyncOptions(source, null, target, null, stateDir, ConflictPolicy.FAIL, OnError.FAIL, 4, KeyFilter.ALL,
-                IntUnaryOperator.identity(), false, 1L << 30, 64L << 20, Duration.ofMillis(100), 0);
+        this(source, target, stateDir, KeyFilter.ALL, IntUnaryOperator.identity());
+    }
+
+    SyncHarness(RedisUri source, RedisUri target, Path stateDir, KeyFilter filter, IntUnaryOperator dbMap) {
+        SyncOptions opt = new SyncOptions(source, null, target, null, stateDir, ConflictPolicy.FAIL, OnError.FAIL, 4, filter,
+                dbMap, false, 1L << 30, 64L << 20, Duration.ofMillis(100), 0);
         session = new SyncSession(opt);
         thread = new Thread(() -> {
             try {

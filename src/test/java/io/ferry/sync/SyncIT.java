@@ -3,6 +3,9 @@ package io.ferry.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferry.cli.Main;
+import io.ferry.filter.KeyFilter;
+import io.ferry.testing.Dataset;
+import io.ferry.testing.ServerDataset;
 import io.ferry.resp.RedisConnection;
 import io.ferry.resp.RedisUri;
 import io.ferry.testing.RedisServerProcess;
@@ -119,6 +122,32 @@ class SyncIT {
                 SyncHarness.assertSame(s, t);
                 assertThat(sync.session.stats().fullSyncs.sum()).as("full syncs").isEqualTo(1);
                 assertThat(sync.session.stats().reconnects.sum()).as("reconnects").isZero();
+            }
+        }
+    }
+
+    @Test
+    void diskBasedSnapshotWithKeyFilterAndDbMap(@TempDir Path state) throws Exception {
+        try (RedisServerProcess src = RedisServerProcess.start("repl-diskless-sync no", "repl-backlog-size 64mb"); RedisServerProcess dst = RedisServerProcess.start();
+                RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
+            seed(s);
+            KeyFilter onlySeed = new KeyFilter(java.util.Set.of(), java.util.List.of("seed:*"), java.util.List.of("seed:1*"), java.util.Set.of());
+            try (SyncHarness sync = new SyncHarness(src.uri(), dst.uri(), state, onlySeed, db -> db + 5)) {
+                sync.awaitZeroLag(s, Duration.ofSeconds(30));
+                s.call("SELECT", "1");
+                s.call("SET", "seed:live", "yes");
+                s.call("SET", "other:live", "no");
+                s.call("SET", "seed:15", "excluded");
+                s.call("SELECT", "0");
+                sync.awaitZeroLag(s, Duration.ofSeconds(30));
+                Dataset want = new Dataset();
+                ServerDataset.read(s, 15).dbs.forEach((db, keys) -> keys.forEach((k, v) -> {
+                    if (k.startsWith("seed:") && !k.startsWith("seed:1")) {
+                        want.put(db + 5, k, v);
+                    }
+                }));
+                assertThat(SyncHarness.targetData(t)).isEqualTo(want);
+                assertThat(want.dbs.get(6)).containsKey("seed:live");
             }
         }
     }
