@@ -1,16 +1,22 @@
 package io.ferry.cli;
 
-import io.ferry.sync.SyncOptions;
-import io.ferry.sync.SyncStats;
+import io.ferry.status.StatusServer;
+import io.ferry.sync.SyncSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Starts the status port for a sync run (a no-op closeable when no port is asked for). */
+/** Starts the status port of a sync run (nothing when no port is asked for). */
 final class StatusEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusEndpoint.class);
+
     private StatusEndpoint() {}
 
-    static AutoCloseable start(String host, Integer port, SyncOptions opt, SyncStats stats) {
+    static AutoCloseable start(String host, Integer port, SyncSession session) throws java.io.IOException {
         if (port == null) {
             return () -> {};
         }
-        return () -> {};
+        StatusServer server = StatusServer.start(host, port, session::status);
+        LOG.info("status on {}:{} (HTTP /status and /metrics, and INFO over RESP)", host, server.port());
+        return server;
     }
 }

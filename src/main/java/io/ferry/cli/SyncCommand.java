@@ -113,7 +113,9 @@ public final class SyncCommand implements Callable<Integer> {
         SyncSession session = new SyncSession(opt);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            LOG.info("stopping: draining in-flight writes and saving the checkpoint…");
+            if (!session.stopping()) {
+                LOG.info("stopping: draining in-flight writes and saving the checkpoint…");
+            }
             session.stop();
             try {
                 done.await(60, TimeUnit.SECONDS);
@@ -122,13 +124,14 @@ public final class SyncCommand implements Callable<Integer> {
             }
         }, "ferry-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        StopSignals.install(session::stop);
         ScheduledExecutorService statusLine = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ferry-status-line");
             t.setDaemon(true);
             return t;
         });
         statusLine.scheduleAtFixedRate(() -> statusLine(session.stats()), 5, 5, TimeUnit.SECONDS);
-        AutoCloseable status = StatusEndpoint.start(statusHost, statusPort, opt, session.stats());
+        AutoCloseable status = StatusEndpoint.start(statusHost, statusPort, session);
         LOG.info("sync {} → {} (state in {})", opt.source().redacted(), opt.target().redacted(), stateDir.toAbsolutePath());
         try {
             session.run();

@@ -62,6 +62,35 @@ public final class SyncSession {
         }
     }
 
+    /** One reading of the run's state for the status port (no secrets: URIs are redacted). */
+    public io.ferry.status.StatusSnapshot status() {
+        StreamApplier a = applier;
+        return io.ferry.status.StatusSnapshot.builder()
+                .text("state", stats.state)
+                .text("source", opt.source().redacted())
+                .text("target", opt.target().redacted())
+                .text("replid", stats.replid)
+                .gauge("uptime_seconds", (System.nanoTime() - stats.startedNanos) / 1_000_000_000L, "Seconds since this run started.")
+                .gauge("snapshot_bytes_total", stats.snapshotSize, "Size of the current snapshot in bytes (-1: diskless, unknown until received).")
+                .gauge("snapshot_bytes_received", stats.snapshotBytes.get(), "Snapshot bytes received from the source.")
+                .gauge("snapshot_bytes_applied", stats.snapshotBytesApplied.get(), "Snapshot bytes read and applied to the target.")
+                .gauge("snapshot_keys_applied", stats.snapshotKeys.get(), "Keys of the snapshot confirmed written on the target.")
+                .gauge("source_offset", stats.sourceOffset.get(), "Replication offset of the last byte received from the source.")
+                .gauge("applied_offset", stats.appliedOffset.get(), "Replication offset up to which the target has applied everything.")
+                .gauge("lag_bytes", stats.lagBytes(), "Bytes received from the source but not yet applied.")
+                .gauge("lag_seconds", stats.lagSeconds, "Age of the oldest received but unapplied write.")
+                .gauge("ops_per_second", stats.opsPerSecond, "Stream commands applied per second (last interval).")
+                .counter("ops_applied", a == null ? 0 : a.applied.sum(), "Stream commands applied on the target.")
+                .counter("errors_skipped", a == null ? 0 : a.skippedErrors.sum(), "Commands the target rejected, skipped under --on-error skip.")
+                .counter("unknown_commands", a == null ? 0 : a.unknownCommands.sum(), "Commands unknown to Ferry, forwarded as they are.")
+                .counter("filtered_commands", a == null ? 0 : a.filtered.sum(), "Commands left out by the key/db filters.")
+                .counter("full_syncs", stats.fullSyncs.sum(), "Full syncs (snapshots) in this run.")
+                .counter("partial_syncs", stats.partialSyncs.sum(), "Resumptions of the stream without a snapshot.")
+                .counter("reconnects", stats.reconnects.sum(), "Source link reconnections.")
+                .flag("second_full_sync_allowed", !opt.noSecondFullSync(), "Whether a lost stream may trigger another full sync.")
+                .build();
+    }
+
     public boolean stopping() {
         return stopping.get();
     }
@@ -217,6 +246,7 @@ public final class SyncSession {
                     }
                     conv.endKey(h, raw);
                     stats.snapshotBytesApplied.set(reader.offset());
+                    stats.snapshotKeys.set(applied.keysWritten.sum());
                 }
 
                 @Override

@@ -11,6 +11,7 @@ public final class SyncStats {
     public final AtomicLong appliedOffset = new AtomicLong();
     public final AtomicLong snapshotBytes = new AtomicLong();
     public final AtomicLong snapshotBytesApplied = new AtomicLong();
+    public final AtomicLong snapshotKeys = new AtomicLong();
     public volatile long snapshotSize = -1;
     public final LongAdder fullSyncs = new LongAdder();
     public final LongAdder partialSyncs = new LongAdder();

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class SyncKillIT {
-    private static Process startFerry(String src, String dst, Path state, Path log) throws Exception {
+    private static Process startFerry(String src, String dst, Path state, Path log, int statusPort) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "io.ferry.cli.Main", "sync", "-s", src, "-t", dst,
-                "--state-dir", state.toString(), "--ack-interval", "100", "--lanes", "4"));
+                "--state-dir", state.toString(), "--ack-interval", "100", "--lanes", "4", "--status-port", Integer.toString(statusPort)));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
@@ -46,6 +46,27 @@ class SyncKillIT {
         throw new AssertionError("Ferry did not catch up: acked " + ackedOffset(source));
     }
 
+    /** The status port answers /status (JSON) with the live numbers, and INFO over RESP. */
+    private static void assertStatus(int port, long masterOffset) throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http(port, "/status"));
+        assertThat(json.get("state").asText()).isEqualTo("incremental");
+        assertThat(json.get("applied_offset").asLong()).isGreaterThan(0).isLessThanOrEqualTo(masterOffset);
+        assertThat(json.get("partial_syncs").asLong()).isEqualTo(1);
+        assertThat(http(port, "/metrics")).contains("ferry_applied_offset ").contains("ferry_ops_applied_total ");
+        try (RedisConnection info = RedisConnection.open(io.ferry.resp.RedisUri.parse("redis://127.0.0.1:" + port), null, java.time.Duration.ofSeconds(5))) {
+            assertThat(info.call("INFO").asString()).contains("state:incremental").contains("lag_bytes:");
+        }
+    }
+
+    private static String http(int port, String path) throws Exception {
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", port)) {
+            sock.getOutputStream().write(("GET " + path + " HTTP/1.0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String resp = new String(sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(resp).startsWith("HTTP/1.");
+            return resp.substring(resp.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
     @Test
     void killedAndRestartedContinuesExactlyOnce(@TempDir Path tmp) throws Exception {
         Path log = tmp.resolve("ferry.log");
@@ -55,7 +76,8 @@ class SyncKillIT {
             for (int i = 0; i < 1000; i++) {
                 s.call("SET", "pre:" + i, "v" + i);
             }
-            Process ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log);
+            int statusPort = io.ferry.testing.FreePorts.pick();
+            Process ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log, statusPort);
             try {
                 awaitZeroLag(s);
                 try (WriteLoad load = WriteLoad.start(src.uri(), 11, 40_000)) {
@@ -64,11 +86,18 @@ class SyncKillIT {
                     load.awaitDone();
                 }
                 assertThat(t.call("KEYS", "__ferry_checkpoint:*").asList()).as("target-side lane checkpoints left by the crash").isNotEmpty();
-                ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log);
+                ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log, statusPort);
                 awaitZeroLag(s);
                 SyncHarness.assertSame(s, t);
+                assertStatus(statusPort, Long.parseLong(s.infoField("replication", "master_repl_offset")));
+
+                ferry.destroy(); // SIGTERM: drain, checkpoint, exit 0
+                assertThat(ferry.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(ferry.exitValue()).as("exit status after SIGTERM").isZero();
+                assertThat(t.call("KEYS", "__ferry_checkpoint:*").asList()).as("checkpoint keys after a clean stop").isEmpty();
+                assertThat(Files.readString(state.resolve("checkpoint.json"))).contains("\"clean\":true");
             } finally {
-                ferry.destroy();
+                ferry.destroyForcibly();
                 ferry.waitFor();
             }
             String out = Files.readString(log);
