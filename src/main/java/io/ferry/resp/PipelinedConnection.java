@@ -21,8 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Every callback passed to {@link #send} gets exactly one notification. If the connection fails, pending
  * callbacks get {@link ReplyCallback#onFailure}, and so does the callback of every later {@code send}, which
- * then throws the failure. If the connection has a read timeout, commands left unanswered for about that long
- * fail with {@link RedisTimeoutException}; an idle pipeline does not time out.
+ * then throws the failure; when {@code send}, {@code flush} or {@code drain} throw it, every callback has been
+ * notified. If the connection has a read timeout, commands left unanswered for about that long (up to twice
+ * the timeout) fail with {@link RedisTimeoutException}; an idle pipeline does not time out.
  *
  * <p>Threading: one producer thread calls {@code send}, {@code flush}, {@code drain} and {@code close};
  * callbacks run on the reader thread (or, for failures seen by {@code send}, on the producer) and must not
@@ -30,6 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class PipelinedConnection implements Closeable {
     private static final int FLUSH_THRESHOLD = 64 * 1024;
+    private static final Duration READER_EXIT_TIMEOUT = Duration.ofSeconds(10);
 
     private final RedisConnection conn;
     private final OutputStream out;
@@ -93,11 +95,8 @@ public final class PipelinedConnection implements Closeable {
         sizes[slot] = size;
         sentBytes += size;
         sent = seq + 1; // publishes the slot to the reader before the command can reach the wire
-        if (failure.get() != null) {
-            // The reader may have swept before seeing this command; make sure its callback is failed.
-            sweep();
-            throwIfFailed();
-        }
+        // The reader may have swept before seeing this command; throwIfFailed sweeps again.
+        throwIfFailed();
         if (writer.size() >= FLUSH_THRESHOLD) {
             flush();
         }
@@ -149,13 +148,7 @@ public final class PipelinedConnection implements Closeable {
             }
         } finally {
             fail(new ConnectionLostException("pipeline to " + conn.describe() + " is closed", null));
-            if (Thread.currentThread() != readerThread) {
-                try {
-                    readerThread.join(Duration.ofSeconds(10).toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            awaitReaderExit();
         }
     }
 
@@ -208,7 +201,7 @@ public final class PipelinedConnection implements Closeable {
                         continue;
                     }
                     throw new RedisTimeoutException("no reply from " + conn.describe() + " within "
-                            + conn.readTimeout().toMillis() + " ms; " + (sent - acked) + " commands unanswered", e);
+                            + conn.readTimeout().toMillis() + " ms; unanswered commands: " + (sent - acked), e);
                 }
                 long seq = acked;
                 if (seq >= sent) {
@@ -216,12 +209,6 @@ public final class PipelinedConnection implements Closeable {
                 }
                 int slot = slot(seq);
                 ReplyCallback callback = callbacks.getAndSet(slot, null);
-                ackedBytes += sizes[slot];
-                acked = seq + 1;
-                Thread w = waiter;
-                if (w != null && acked >= wakeAcked && ackedBytes >= wakeAckedBytes) {
-                    LockSupport.unpark(w);
-                }
                 if (callback == null) {
                     return; // a failure sweep already notified it; the pipeline is dead
                 }
@@ -231,11 +218,18 @@ public final class PipelinedConnection implements Closeable {
                     fail(new RedisException("reply callback for " + conn.describe() + " threw " + t, t));
                     return;
                 }
+                // Acknowledge only after the callback ran, so drain() implies all callbacks are done.
+                ackedBytes += sizes[slot];
+                acked = seq + 1;
+                Thread w = waiter;
+                if (w != null && acked >= wakeAcked && ackedBytes >= wakeAckedBytes) {
+                    LockSupport.unpark(w);
+                }
             }
         } catch (IOException e) {
             fail(conn.lost(e));
         } catch (ProtocolException e) {
-            fail(new ProtocolException(conn.describe() + ": " + e.getMessage()));
+            fail(new ProtocolException(conn.describe() + ": " + e.getMessage(), e));
         } catch (RedisException e) {
             fail(e);
         } catch (Throwable t) {
@@ -279,10 +273,25 @@ public final class PipelinedConnection implements Closeable {
         }
     }
 
+    /** Throws the failure, if any, once every callback has been notified. */
     private void throwIfFailed() {
         RedisException e = failure.get();
         if (e != null) {
+            awaitReaderExit(); // its final sweep may still be notifying callbacks
+            sweep();
             throw e;
+        }
+    }
+
+    private void awaitReaderExit() {
+        if (Thread.currentThread() == readerThread) {
+            return;
+        }
+        try {
+            // The socket is closed, so only a callback that hangs can keep the reader alive this long.
+            readerThread.join(READER_EXIT_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -5,4 +5,8 @@ public class ProtocolException extends RedisException {
     public ProtocolException(String message) {
         super(message);
     }
+
+    public ProtocolException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -12,7 +12,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import javax.net.ssl.SSLException;
 
 /**
  * One blocking connection to a Redis-protocol server. {@link #open} connects, authenticates and selects the
@@ -56,12 +55,21 @@ public final class RedisConnection implements Closeable {
             socket.setKeepAlive(true);
             socket.connect(address, timeoutMs);
             socket.setSoTimeout(timeoutMs); // bounds the TLS handshake and setup round trips
-            if (uri.tls()) {
-                socket = (tls == null ? TlsOptions.DEFAULT : tls).handshake(socket, uri.host(), uri.port());
-            }
         } catch (IOException e) {
             closeQuietly(socket);
             throw connectFailed(where, e, timeoutMs);
+        }
+        if (uri.tls()) {
+            try {
+                socket = (tls == null ? TlsOptions.DEFAULT : tls).handshake(socket, uri.host(), uri.port());
+            } catch (IOException e) {
+                closeQuietly(socket);
+                String reason = e instanceof SocketTimeoutException
+                        ? "no answer within " + timeoutMs + " ms" : e.getMessage();
+                throw new ConnectFailedException("cannot connect to " + where + ": TLS handshake failed (" + reason
+                        + ") — check that the server speaks TLS on this port and the CA certificate / insecure"
+                        + " settings", e);
+            }
         }
         RedisConnection c;
         try {
@@ -81,6 +89,10 @@ public final class RedisConnection implements Closeable {
                     + cause.getMessage() + ") — " + (uri.tls()
                             ? "does the server require a client certificate (cert and key files)?"
                             : "does the server expect TLS (rediss://)?"), e);
+        } catch (ProtocolException e) {
+            c.close();
+            throw new ConnectFailedException("cannot connect to " + where + ": the server does not speak RESP ("
+                    + e.getCause().getMessage() + ") — is this a Redis server, and does it expect TLS?", e);
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -138,7 +150,7 @@ public final class RedisConnection implements Closeable {
             throw lost(e);
         } catch (ProtocolException e) {
             close();
-            throw new ProtocolException(describe() + ": " + e.getMessage());
+            throw new ProtocolException(describe() + ": " + e.getMessage(), e);
         }
     }
 
@@ -225,12 +237,9 @@ public final class RedisConnection implements Closeable {
         if (e instanceof ConnectException && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("refused")) {
             reason = "connection refused — is the server running and reachable?";
         } else if (e instanceof SocketTimeoutException) {
-            reason = "no answer within " + timeoutMs + " ms — check the address, firewall and whether the server expects TLS";
+            reason = "no answer within " + timeoutMs + " ms — check the address and firewall";
         } else if (e instanceof NoRouteToHostException) {
             reason = "no route to host — check the address and network";
-        } else if (e instanceof SSLException) {
-            reason = "TLS handshake failed (" + e.getMessage() + ") — check that the server speaks TLS on this port"
-                    + " and the CA certificate / insecure settings";
         } else {
             reason = e.getMessage() + " — is the server running and reachable?";
         }
