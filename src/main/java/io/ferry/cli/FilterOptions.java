@@ -1,5 +1,6 @@
 package io.ferry.cli;
 
+import io.ferry.config.TomlDefaults;
 import io.ferry.filter.KeyFilter;
 import io.ferry.rdb.ValueType;
 import java.util.ArrayList;
@@ -14,10 +15,13 @@ public final class FilterOptions {
     @Option(names = "--db", split = ",", paramLabel = "N", description = "Only these databases (repeatable or comma-separated).")
     List<Integer> dbs = new ArrayList<>();
 
-    @Option(names = "--key", paramLabel = "GLOB", description = "Only keys matching this Redis-style glob (repeatable: any may match).")
+    // Globs may contain any separator: LIST_SPLIT never splits a command-line value but lets a config file give a list.
+    @Option(names = "--key", paramLabel = "GLOB", split = TomlDefaults.LIST_SPLIT, hideParamSyntax = true,
+            description = "Only keys matching this Redis-style glob (repeatable: any may match).")
     List<String> keys = new ArrayList<>();
 
-    @Option(names = "--exclude-key", paramLabel = "GLOB", description = "Leave out keys matching this glob (repeatable).")
+    @Option(names = "--exclude-key", paramLabel = "GLOB", split = TomlDefaults.LIST_SPLIT, hideParamSyntax = true,
+            description = "Leave out keys matching this glob (repeatable).")
     List<String> excludeKeys = new ArrayList<>();
 
     @Option(names = "--type", split = ",", paramLabel = "TYPE", description = "Only these types: string, list, set, zset, hash, stream, module.")

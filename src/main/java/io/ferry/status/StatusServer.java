@@ -72,8 +72,7 @@ public final class StatusServer implements AutoCloseable {
         }
         StatusServer s = new StatusServer(ss, status);
         s.acceptor.start();
-        LOG.info("status port on {}:{} (redis-cli -h {} -p {} info; http://{}:{}/status and /metrics)",
-                host, s.port(), host, s.port(), host, s.port());
+        LOG.debug("status port listening on {}:{}", host, s.port()); // the command announces it to the operator
         return s;
     }
 
