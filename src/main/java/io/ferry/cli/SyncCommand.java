@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "sync",
         mixinStandardHelpOptions = true,
+        defaultValueProvider = io.ferry.config.TomlDefaults.class,
         sortOptions = false,
         description = {
             "Online migration: poses as a replica of the source (Redis/Valkey 2.8+), copies its snapshot to the target,",
@@ -80,6 +81,9 @@ public final class SyncCommand implements Callable<Integer> {
 
     @Mixin
     TlsMixin tls;
+
+    @Mixin
+    io.ferry.config.ConfigOption config;
 
     @ArgGroup(exclusive = false, heading = "Source TLS (rediss:// sources):%n")
     SourceTls sourceTls = new SourceTls();
