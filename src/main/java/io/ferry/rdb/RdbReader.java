@@ -221,8 +221,16 @@ public final class RdbReader {
      * (int8/16/32, LZF) {@code -1 - encoding}.
      */
     private long lengthOrEncoding(String what) {
+        return lengthOrEncoding(what, false);
+    }
+
+    /** With {@code unsigned64} a 64-bit length comes back as is (negative above 2^63-1). */
+    private long lengthOrEncoding(String what, boolean unsigned64) {
         long off = in.offset();
         int b = in.u8(what);
+        if (unsigned64 && b >>> 6 == 3) {
+            throw new RdbFormatException("unexpected encoded string where " + what + " (a number) was expected", off);
+        }
         switch (b >>> 6) {
             case 0: return b & 0x3f;
             case 1: return ((b & 0x3f) << 8) | in.u8(what);
@@ -232,7 +240,7 @@ public final class RdbReader {
                 }
                 if (b == 0x81) {
                     long n = in.u64be(what);
-                    if (n < 0) { // only 2^64-1 occurs in practice: -1 stored as unsigned (stream entries_read)
+                    if (n < 0 && !unsigned64) { // only 2^64-1 occurs in practice: -1 stored as unsigned (stream entries_read)
                         return n == -1 ? Long.MAX_VALUE : failLength(n, what, off);
                     }
                     return n;
@@ -258,6 +266,14 @@ public final class RdbReader {
             throw new RdbFormatException("unexpected encoded string where " + what + " (a length) was expected", off);
         }
         return n;
+    }
+
+    /**
+     * An unsigned 64-bit number in length encoding, such as a stream id part: values of 2^63 and
+     * more come back negative (print them with Long.toUnsignedString).
+     */
+    long u64(String what) {
+        return lengthOrEncoding(what, true);
     }
 
     /** A length that must fit in a Java array. */

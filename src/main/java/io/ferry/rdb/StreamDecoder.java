@@ -68,7 +68,7 @@ final class StreamDecoder {
     }
 
     private static StreamId id(RdbReader r) {
-        return new StreamId(r.len("a stream id"), r.len("a stream id"));
+        return new StreamId(r.u64("a stream id"), r.u64("a stream id")); // unsigned: ids up to 2^64-1 are legal
     }
 
     /** One radix-tree node: a master entry, then entries delta-encoded against the node key. */
