@@ -34,16 +34,25 @@ public final class DecodeCommand implements Callable<Integer> {
     @Mixin
     FilterOptions filter;
 
+    /** Longest record held back whole; a longer one is written as it grows (memory stays bounded). */
+    static final int HOLD_LIMIT = 8 << 20;
+
     @Override
     public Integer call() throws Exception {
         var keyFilter = filter.toFilter();
         try (InputStream in = open(file);
                 OutputStream os = output == null ? new BufferedOutputStream(System.out, 1 << 16) : new BufferedOutputStream(Files.newOutputStream(output), 1 << 16);
-                JsonLinesWriter json = new JsonLinesWriter(os)) {
+                WholeLinesOutputStream lines = new WholeLinesOutputStream(os, HOLD_LIMIT);
+                JsonLinesWriter json = new JsonLinesWriter(lines)) {
+            boolean done = false;
             try {
                 new RdbReader(in).read(new FilteringHandler(keyFilter, json));
+                done = true;
             } finally {
-                json.close(); // records before a failure still reach the output
+                json.close(); // hands over what the generator buffers
+                if (!done) {
+                    lines.dropUnfinishedLine(); // the records before a failure stay, a half-written one goes
+                }
             }
         }
         return 0;
