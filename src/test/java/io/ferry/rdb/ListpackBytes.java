@@ -10,7 +10,7 @@ import java.util.List;
  * out: total bytes, element count, entries (encoding, data, backlen), 0xFF. The backlen uses
  * lpEncodeBacklen's exact size thresholds.
  */
-final class ListpackBytes {
+public final class ListpackBytes {
     private final List<byte[]> entries = new ArrayList<>(); // encoding + data, no backlen
 
     private ListpackBytes add(byte[] e) {
@@ -33,31 +33,31 @@ final class ListpackBytes {
         return add(e);
     }
 
-    int count() {
+    public int count() {
         return entries.size();
     }
 
-    ListpackBytes uint7(int v) {
+    public ListpackBytes uint7(int v) {
         return add(v & 0x7f);
     }
 
-    ListpackBytes int13(int v) {
+    public ListpackBytes int13(int v) {
         return add(0xc0 | (v >> 8) & 0x1f, v & 0xff);
     }
 
-    ListpackBytes int16(int v) {
+    public ListpackBytes int16(int v) {
         return add(0xf1, v, v >> 8);
     }
 
-    ListpackBytes int24(int v) {
+    public ListpackBytes int24(int v) {
         return add(0xf2, v, v >> 8, v >> 16);
     }
 
-    ListpackBytes int32(int v) {
+    public ListpackBytes int32(int v) {
         return add(0xf3, v, v >> 8, v >> 16, v >> 24);
     }
 
-    ListpackBytes int64(long v) {
+    public ListpackBytes int64(long v) {
         byte[] e = new byte[9];
         e[0] = (byte) 0xf4;
         for (int i = 0; i < 8; i++) {
@@ -66,29 +66,29 @@ final class ListpackBytes {
         return add(e);
     }
 
-    ListpackBytes str6(byte[] s) {
+    public ListpackBytes str6(byte[] s) {
         return add(new byte[] {(byte) (0x80 | s.length)}, s);
     }
 
-    ListpackBytes str12(byte[] s) {
+    public ListpackBytes str12(byte[] s) {
         return add(new byte[] {(byte) (0xe0 | s.length >> 8), (byte) s.length}, s);
     }
 
-    ListpackBytes str32(byte[] s) {
+    public ListpackBytes str32(byte[] s) {
         int n = s.length;
         return add(new byte[] {(byte) 0xf0, (byte) n, (byte) (n >>> 8), (byte) (n >>> 16), (byte) (n >>> 24)}, s);
     }
 
-    ListpackBytes str(byte[] s) {
+    public ListpackBytes str(byte[] s) {
         return s.length < 64 ? str6(s) : s.length < 4096 ? str12(s) : str32(s);
     }
 
-    ListpackBytes str(String s) {
+    public ListpackBytes str(String s) {
         return str(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The encoding Redis picks for an integer (lpEncodeIntegerGetType). */
-    ListpackBytes integer(long v) {
+    public ListpackBytes integer(long v) {
         if (v >= 0 && v <= 127) {
             return uint7((int) v);
         }
@@ -108,13 +108,13 @@ final class ListpackBytes {
     }
 
     /** A string element stored as Redis would: canonical decimal integers as integers. */
-    ListpackBytes element(byte[] s) {
+    public ListpackBytes element(byte[] s) {
         Long v = Packs.canonicalLong(s);
         return v != null ? integer(v) : str(s);
     }
 
     /** lpEncodeBacklen: note the thresholds are 127, 16383, 2097151, 268435455 (not powers of two). */
-    static byte[] backlen(long l) {
+    public static byte[] backlen(long l) {
         if (l <= 127) {
             return new byte[] {(byte) l};
         } else if (l < 16383) {
@@ -128,7 +128,7 @@ final class ListpackBytes {
         }
     }
 
-    byte[] build() {
+    public byte[] build() {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (byte[] e : entries) {
             body.write(e, 0, e.length);

@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Small helpers shared by the test-side blob builders. */
-final class Packs {
+public final class Packs {
     private Packs() {}
 
     static void le(ByteArrayOutputStream out, long v, int n) {
@@ -31,7 +31,7 @@ final class Packs {
     }
 
     /** An intset blob: encoding width, count, sorted little-endian values. */
-    static byte[] intset(int width, long... sortedValues) {
+    public static byte[] intset(int width, long... sortedValues) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         le(out, width, 4);
         le(out, sortedValues.length, 4);

@@ -8,56 +8,56 @@ import java.nio.charset.StandardCharsets;
  * integer-encoded, LZF) and the EOF trailer with its CRC-64. {@link #size()} is the offset the
  * next byte will have, so tests can state the exact offsets error messages must name.
  */
-final class RdbBytes {
+public final class RdbBytes {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    static RdbBytes redis(int version) {
+    public static RdbBytes redis(int version) {
         return new RdbBytes().ascii(String.format("REDIS%04d", version));
     }
 
-    static RdbBytes magic(String nineChars) {
+    public static RdbBytes magic(String nineChars) {
         return new RdbBytes().ascii(nineChars);
     }
 
-    int size() {
+    public int size() {
         return out.size();
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return out.toByteArray();
     }
 
-    RdbBytes raw(int... bytes) {
+    public RdbBytes raw(int... bytes) {
         for (int b : bytes) {
             out.write(b);
         }
         return this;
     }
 
-    RdbBytes raw(byte[] b) {
+    public RdbBytes raw(byte[] b) {
         out.write(b, 0, b.length);
         return this;
     }
 
-    RdbBytes ascii(String s) {
+    public RdbBytes ascii(String s) {
         return raw(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    RdbBytes u32le(long v) {
+    public RdbBytes u32le(long v) {
         for (int i = 0; i < 4; i++) {
             out.write((int) (v >>> (8 * i)));
         }
         return this;
     }
 
-    RdbBytes u64le(long v) {
+    public RdbBytes u64le(long v) {
         for (int i = 0; i < 8; i++) {
             out.write((int) (v >>> (8 * i)));
         }
         return this;
     }
 
-    RdbBytes u64be(long v) {
+    public RdbBytes u64be(long v) {
         for (int i = 7; i >= 0; i--) {
             out.write((int) (v >>> (8 * i)));
         }
@@ -67,7 +67,7 @@ final class RdbBytes {
     // ---- lengths ----
 
     /** The shortest encoding, as Redis writes it. */
-    RdbBytes len(long n) {
+    public RdbBytes len(long n) {
         if (n >= 0 && n < 64) {
             return len6(n);
         }
@@ -80,15 +80,15 @@ final class RdbBytes {
         return len64(n);
     }
 
-    RdbBytes len6(long n) {
+    public RdbBytes len6(long n) {
         return raw((int) n & 0x3f);
     }
 
-    RdbBytes len14(long n) {
+    public RdbBytes len14(long n) {
         return raw(0x40 | (int) (n >> 8) & 0x3f, (int) n & 0xff);
     }
 
-    RdbBytes len32(long n) {
+    public RdbBytes len32(long n) {
         raw(0x80);
         for (int i = 3; i >= 0; i--) {
             out.write((int) (n >>> (8 * i)));
@@ -96,22 +96,22 @@ final class RdbBytes {
         return this;
     }
 
-    RdbBytes len64(long n) {
+    public RdbBytes len64(long n) {
         return raw(0x81).u64be(n);
     }
 
     // ---- strings ----
 
-    RdbBytes str(String s) {
+    public RdbBytes str(String s) {
         return str(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    RdbBytes str(byte[] b) {
+    public RdbBytes str(byte[] b) {
         return len(b.length).raw(b);
     }
 
     /** An integer-encoded string: int8, int16 or int32, whichever fits. */
-    RdbBytes intStr(long v) {
+    public RdbBytes intStr(long v) {
         if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
             return raw(0xc0, (int) v & 0xff);
         }
@@ -125,61 +125,61 @@ final class RdbBytes {
     }
 
     /** An LZF-compressed string (whether or not compression saves space). */
-    RdbBytes lzfStr(byte[] b) {
+    public RdbBytes lzfStr(byte[] b) {
         byte[] c = LzfCompressor.compress(b);
         return raw(0xc3).len(c.length).len(b.length).raw(c);
     }
 
     // ---- opcodes ----
 
-    RdbBytes aux(String name, String value) {
+    public RdbBytes aux(String name, String value) {
         return raw(RdbReader.OP_AUX).str(name).str(value);
     }
 
-    RdbBytes selectDb(long db) {
+    public RdbBytes selectDb(long db) {
         return raw(RdbReader.OP_SELECTDB).len(db);
     }
 
-    RdbBytes resizeDb(long size, long expires) {
+    public RdbBytes resizeDb(long size, long expires) {
         return raw(RdbReader.OP_RESIZEDB).len(size).len(expires);
     }
 
-    RdbBytes expireMs(long at) {
+    public RdbBytes expireMs(long at) {
         return raw(RdbReader.OP_EXPIRETIME_MS).u64le(at);
     }
 
-    RdbBytes expireSeconds(long at) {
+    public RdbBytes expireSeconds(long at) {
         return raw(RdbReader.OP_EXPIRETIME).u32le(at);
     }
 
     /** A key's type byte and name; the value follows. */
-    RdbBytes key(int type, String name) {
+    public RdbBytes key(int type, String name) {
         return raw(type).str(name);
     }
 
-    RdbBytes key(int type, byte[] name) {
+    public RdbBytes key(int type, byte[] name) {
         return raw(type).str(name);
     }
 
     /** A string key with a plain string value. */
-    RdbBytes stringKey(String name, String value) {
+    public RdbBytes stringKey(String name, String value) {
         return key(RdbType.STRING, name).str(value);
     }
 
     /** EOF and the CRC-64 of everything before it (the EOF byte included), as Redis writes it. */
-    byte[] eof() {
+    public byte[] eof() {
         raw(RdbReader.OP_EOF);
         byte[] b = bytes();
         return u64le(Crc64.of(b)).bytes();
     }
 
     /** EOF without a checksum, as RDB versions before 5 end. */
-    byte[] eofNoChecksum() {
+    public byte[] eofNoChecksum() {
         return raw(RdbReader.OP_EOF).bytes();
     }
 
     /** EOF and an all-zero checksum, as a server with {@code rdbchecksum no} writes it. */
-    byte[] eofZeroChecksum() {
+    public byte[] eofZeroChecksum() {
         return raw(RdbReader.OP_EOF).u64le(0).bytes();
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * Builds ziplist blobs entry by entry with an explicit encoding each, as ziplist.c lays them out:
  * zlbytes, zltail, zllen, entries (prevlen, encoding, data), 0xFF.
  */
-final class ZiplistBytes {
+public final class ZiplistBytes {
     private final List<byte[]> entries = new ArrayList<>(); // encoding + data, no prevlen
 
     private ZiplistBytes add(int... b) {
@@ -29,45 +29,45 @@ final class ZiplistBytes {
         return this;
     }
 
-    ZiplistBytes str6(byte[] s) {
+    public ZiplistBytes str6(byte[] s) {
         return add(new byte[] {(byte) s.length}, s);
     }
 
-    ZiplistBytes str14(byte[] s) {
+    public ZiplistBytes str14(byte[] s) {
         return add(new byte[] {(byte) (0x40 | s.length >> 8), (byte) s.length}, s);
     }
 
-    ZiplistBytes str32(byte[] s) {
+    public ZiplistBytes str32(byte[] s) {
         int n = s.length;
         return add(new byte[] {(byte) 0x80, (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n}, s);
     }
 
     /** The encoding Redis picks for a non-integer string. */
-    ZiplistBytes str(byte[] s) {
+    public ZiplistBytes str(byte[] s) {
         return s.length < 64 ? str6(s) : s.length < 16384 ? str14(s) : str32(s);
     }
 
-    ZiplistBytes str(String s) {
+    public ZiplistBytes str(String s) {
         return str(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    ZiplistBytes int8(int v) {
+    public ZiplistBytes int8(int v) {
         return add(0xfe, v);
     }
 
-    ZiplistBytes int16(int v) {
+    public ZiplistBytes int16(int v) {
         return add(0xc0, v, v >> 8);
     }
 
-    ZiplistBytes int24(int v) {
+    public ZiplistBytes int24(int v) {
         return add(0xf0, v, v >> 8, v >> 16);
     }
 
-    ZiplistBytes int32(int v) {
+    public ZiplistBytes int32(int v) {
         return add(0xd0, v, v >> 8, v >> 16, v >> 24);
     }
 
-    ZiplistBytes int64(long v) {
+    public ZiplistBytes int64(long v) {
         byte[] e = new byte[9];
         e[0] = (byte) 0xe0;
         for (int i = 0; i < 8; i++) {
@@ -78,12 +78,12 @@ final class ZiplistBytes {
     }
 
     /** The 4-bit immediate encodings 0xF1-0xFD hold 0..12. */
-    ZiplistBytes imm(int v) {
+    public ZiplistBytes imm(int v) {
         return add(0xf1 + v);
     }
 
     /** The encoding Redis picks for an integer. */
-    ZiplistBytes integer(long v) {
+    public ZiplistBytes integer(long v) {
         if (v >= 0 && v <= 12) {
             return imm((int) v);
         }
@@ -103,12 +103,12 @@ final class ZiplistBytes {
     }
 
     /** A string element stored as Redis would: canonical decimal integers as integers. */
-    ZiplistBytes element(byte[] s) {
+    public ZiplistBytes element(byte[] s) {
         Long v = Packs.canonicalLong(s);
         return v != null ? integer(v) : str(s);
     }
 
-    byte[] build() {
+    public byte[] build() {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         int prev = 0;
         int tail = 10;
