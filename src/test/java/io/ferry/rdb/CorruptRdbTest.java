@@ -118,6 +118,37 @@ class CorruptRdbTest {
                 .hasMessage("corrupt MODULE_2 value of key 'm' in db 0: unknown module value opcode 9 (at byte offset " + at + ")");
     }
 
+    @Test
+    void hugeLengthNearTheEndIsReportedAsTruncationNotAllocated() {
+        // One damaged length byte can claim 2 GiB; the reader must not allocate it before the bytes exist.
+        RdbBytes w = RdbBytes.redis(9).selectDb(0).key(RdbType.STRING, "k").len32(0x7fff0000L).ascii("only a few bytes");
+        int end = w.size();
+        byte[] rdb = w.bytes();
+        assertThatThrownBy(() -> Recorder.decode(rdb)).isInstanceOf(RdbTruncatedException.class)
+                .hasMessage("unexpected end of input while reading a string value: the RDB is truncated (at byte offset " + end + ")");
+    }
+
+    @Test
+    void lzfLengthBeyondWhatTheDataCanHoldIsCorruptNotAllocated() {
+        RdbBytes w = RdbBytes.redis(9).selectDb(0).key(RdbType.STRING, "k");
+        int at = w.size();
+        byte[] rdb = w.raw(0xc3).len(3).len32(0x7fff0000L).raw(0x01, 'a', 'b').eof();
+        assertThatThrownBy(() -> Recorder.decode(rdb)).isInstanceOf(RdbFormatException.class)
+                .hasMessage("corrupt LZF data: 3 compressed bytes cannot hold 2147418112 bytes in a string value in key 'k' (at byte offset " + at + ")");
+    }
+
+    @Test
+    void streamFieldCountBeyondTheListpackIsCorruptNotAllocated() {
+        byte[] lp = new ListpackBytes().integer(1).integer(0).integer(Integer.MAX_VALUE).str("f").integer(0).build();
+        RdbBytes w = RdbBytes.redis(11).selectDb(0);
+        int at = w.size();
+        w.key(RdbType.STREAM_LISTPACKS_3, "s").len(1).str(StreamBytes.id16(1, 0)).str(lp);
+        byte[] rdb = w.eof();
+        assertThatThrownBy(() -> Recorder.decode(rdb)).isInstanceOf(RdbFormatException.class)
+                .hasMessageStartingWith("corrupt STREAM_LISTPACKS_3 value of key 's' in db 0: ")
+                .hasMessageEndingWith("(at byte offset " + at + ")");
+    }
+
     /** A small RDB touching every opcode and most encodings. */
     static byte[] smallValidRdb() {
         RdbBytes w = RdbBytes.redis(12).aux("redis-ver", "7.4.1")
