@@ -1,11 +1,16 @@
 package io.ferry.cli;
 
 import io.ferry.filter.FilteringHandler;
+import io.ferry.rdb.KeyHeader;
+import io.ferry.rdb.RdbHandler;
 import io.ferry.rdb.RdbReader;
+import io.ferry.rdb.ValueSink;
 import io.ferry.target.JsonLinesWriter;
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -42,20 +47,86 @@ public final class DecodeCommand implements Callable<Integer> {
         var keyFilter = filter.toFilter();
         try (InputStream in = open(file);
                 OutputStream os = output == null ? new BufferedOutputStream(System.out, 1 << 16) : new BufferedOutputStream(Files.newOutputStream(output), 1 << 16);
-                WholeLinesOutputStream lines = new WholeLinesOutputStream(os, HOLD_LIMIT);
-                JsonLinesWriter json = new JsonLinesWriter(lines)) {
+                RecordOutputStream records = new RecordOutputStream(os, HOLD_LIMIT);
+                JsonLinesWriter json = new JsonLinesWriter(records)) {
             boolean done = false;
             try {
-                new RdbReader(in).read(new FilteringHandler(keyFilter, json));
+                new RdbReader(in).read(new FilteringHandler(keyFilter, new CommitPerRecord(json, records)));
                 done = true;
             } finally {
                 json.close(); // hands over what the generator buffers
                 if (!done) {
-                    lines.dropUnfinishedLine(); // the records before a failure stay, a half-written one goes
+                    records.dropUncommitted(); // the records before a failure stay, a half-written one goes
                 }
             }
         }
         return 0;
+    }
+
+    /** Passes everything to the JSON writer and commits the output after each whole record. */
+    private static final class CommitPerRecord implements RdbHandler {
+        private final JsonLinesWriter json;
+        private final RecordOutputStream records;
+
+        CommitPerRecord(JsonLinesWriter json, RecordOutputStream records) {
+            this.json = json;
+            this.records = records;
+        }
+
+        private void commit() {
+            try {
+                records.commit();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void header(int rdbVersion, boolean valkeyMagic) {
+            json.header(rdbVersion, valkeyMagic);
+        }
+
+        @Override
+        public void aux(byte[] name, byte[] value) {
+            json.aux(name, value);
+        }
+
+        @Override
+        public void selectDb(int db) {
+            json.selectDb(db);
+        }
+
+        @Override
+        public void resizeDb(long dbSize, long expiresSize) {
+            json.resizeDb(dbSize, expiresSize);
+        }
+
+        @Override
+        public void function(byte[] code) {
+            json.function(code);
+            commit();
+        }
+
+        @Override
+        public void moduleAux(String moduleName, long moduleId) {
+            json.moduleAux(moduleName, moduleId);
+        }
+
+        @Override
+        public ValueSink beginKey(KeyHeader header) {
+            return json.beginKey(header);
+        }
+
+        @Override
+        public void endKey(KeyHeader header, byte[] rawPayload) {
+            json.endKey(header, rawPayload);
+            commit();
+        }
+
+        @Override
+        public void end() {
+            json.end();
+        }
     }
 
     static InputStream open(Path file) throws java.io.IOException {
