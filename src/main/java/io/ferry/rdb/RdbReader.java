@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
  * Streaming RDB reader: walks an RDB from any InputStream (file, replication socket) and hands
  * each key to an {@link RdbHandler}, decoding values element by element. Supports RDB versions
  * 1–12 ("REDIS00NN") and Valkey's "VALKEY080". Nothing larger than one element or one compact
- * blob is held in memory, except the optional raw-payload capture, which has its own limit.
+ * blob is held in memory, except the optional raw-payload capture, which has its own limit, and
+ * streams, which are handed over whole (their consumer groups refer across entries; a 200k-entry
+ * stream takes about 40 MB).
  */
 public final class RdbReader {
     public static final int MAX_REDIS_VERSION = 12;
