@@ -152,6 +152,8 @@ class CorruptRdbTest {
     /** A small RDB touching every opcode and most encodings. */
     static byte[] smallValidRdb() {
         RdbBytes w = RdbBytes.redis(12).aux("redis-ver", "7.4.1")
+                .raw(RdbReader.OP_MODULE_AUX).len64(AllOpcodesRdbTest.MODULE).len(ModuleValue.OP_UINT).len(2);
+        AllOpcodesRdbTest.moduleBody(w)
                 .raw(RdbReader.OP_FUNCTION2).str("#!lua name=l\n")
                 .selectDb(0).resizeDb(9, 1).raw(RdbReader.OP_SLOT_INFO).len(1).len(9).len(1)
                 .expireMs(1800000000000L).raw(RdbReader.OP_IDLE).len(20).stringKey("s", "plain")
@@ -164,13 +166,21 @@ class CorruptRdbTest {
                 .key(RdbType.HASH_METADATA, "hm").u64le(1800000000000L).len(1).len(1).str("f").str("v");
         w.key(RdbType.MODULE_2, "mod");
         AllOpcodesRdbTest.moduleBody(w.len64(AllOpcodesRdbTest.MODULE));
+        w.key(RdbType.STREAM_LISTPACKS_3, "st");
+        StreamBytes.nodes(w, new StreamBytes.Node(5, 0, "f").same(5, 0, false, "v").same(5, 1, true, "w")).len(1);
+        StreamBytes.id(w, 5, 1);
+        StreamBytes.id(w, 5, 0);
+        StreamBytes.id(w, 5, 1);
+        w.len(2).len(1).str("g");
+        StreamBytes.id(w, 5, 0).len(1).len(1).raw(StreamBytes.id16(5, 0)).u64le(1000).len(1)
+                .len(1).str("c").u64le(2000).u64le(1500).len(1).raw(StreamBytes.id16(5, 0));
         return w.expireSeconds(1800000000).stringKey("last", "x").eof();
     }
 
     @Test
     void truncatedAtEveryByteOffset() {
         byte[] rdb = smallValidRdb();
-        assertThat(Recorder.decode(rdb)).endsWith("end"); // the whole file is valid
+        assertThat(Recorder.decode(rdb)).contains("  entry 5-0 'f' 'v'").endsWith("end"); // the whole file is valid
         for (int len = 0; len < rdb.length; len++) {
             byte[] cut = Arrays.copyOf(rdb, len);
             for (boolean tiny : new boolean[] {false, true}) {
