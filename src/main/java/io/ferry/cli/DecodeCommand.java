@@ -1,11 +1,16 @@
 package io.ferry.cli;
 
 import io.ferry.filter.FilteringHandler;
+import io.ferry.rdb.KeyHeader;
+import io.ferry.rdb.RdbHandler;
 import io.ferry.rdb.RdbReader;
+import io.ferry.rdb.ValueSink;
 import io.ferry.target.JsonLinesWriter;
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -34,19 +39,94 @@ public final class DecodeCommand implements Callable<Integer> {
     @Mixin
     FilterOptions filter;
 
+    /** Longest record held back whole; a longer one is written as it grows (memory stays bounded). */
+    static final int HOLD_LIMIT = 8 << 20;
+
     @Override
     public Integer call() throws Exception {
         var keyFilter = filter.toFilter();
         try (InputStream in = open(file);
                 OutputStream os = output == null ? new BufferedOutputStream(System.out, 1 << 16) : new BufferedOutputStream(Files.newOutputStream(output), 1 << 16);
-                JsonLinesWriter json = new JsonLinesWriter(os)) {
+                RecordOutputStream records = new RecordOutputStream(os, HOLD_LIMIT);
+                JsonLinesWriter json = new JsonLinesWriter(records)) {
+            boolean done = false;
             try {
-                new RdbReader(in).read(new FilteringHandler(keyFilter, json));
+                new RdbReader(in).read(new FilteringHandler(keyFilter, new CommitPerRecord(json, records)));
+                done = true;
             } finally {
-                json.close(); // records before a failure still reach the output
+                json.close(); // hands over what the generator buffers
+                if (!done) {
+                    records.dropUncommitted(); // the records before a failure stay, a half-written one goes
+                }
             }
         }
         return 0;
+    }
+
+    /** Passes everything to the JSON writer and commits the output after each whole record. */
+    private static final class CommitPerRecord implements RdbHandler {
+        private final JsonLinesWriter json;
+        private final RecordOutputStream records;
+
+        CommitPerRecord(JsonLinesWriter json, RecordOutputStream records) {
+            this.json = json;
+            this.records = records;
+        }
+
+        private void commit() {
+            try {
+                records.commit();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void header(int rdbVersion, boolean valkeyMagic) {
+            json.header(rdbVersion, valkeyMagic);
+        }
+
+        @Override
+        public void aux(byte[] name, byte[] value) {
+            json.aux(name, value);
+        }
+
+        @Override
+        public void selectDb(int db) {
+            json.selectDb(db);
+        }
+
+        @Override
+        public void resizeDb(long dbSize, long expiresSize) {
+            json.resizeDb(dbSize, expiresSize);
+        }
+
+        @Override
+        public void function(byte[] code) {
+            json.function(code);
+            commit();
+        }
+
+        @Override
+        public void moduleAux(String moduleName, long moduleId) {
+            json.moduleAux(moduleName, moduleId);
+        }
+
+        @Override
+        public ValueSink beginKey(KeyHeader header) {
+            return json.beginKey(header);
+        }
+
+        @Override
+        public void endKey(KeyHeader header, io.ferry.rdb.RawValue rawPayload) {
+            json.endKey(header, rawPayload);
+            commit();
+        }
+
+        @Override
+        public void end() {
+            json.end();
+        }
     }
 
     static InputStream open(Path file) throws java.io.IOException {

@@ -84,14 +84,21 @@ final class Listpack implements PackCursor {
             }
         }
         if (isStr) {
-            if (strLen < 0) {
-                throw new IllegalArgumentException("listpack string length overflows");
+            if (strLen < 0 || strLen > end - strOff) { // compared without adding: a corrupt length must not wrap around
+                throw new IllegalArgumentException("listpack entry runs past the end of the blob");
             }
             p = strOff + strLen;
-            check(p);
         }
-        int len = p - start;
-        p += len < 128 ? 1 : len < 16384 ? 2 : len < 2097152 ? 3 : len < 268435456 ? 4 : 5;
+        p += backlenSize(p - start);
         check(p);
+    }
+
+    /**
+     * Size of the back-length field after an entry of {@code len} bytes (encoding + data). The
+     * thresholds are lpEncodeBacklen's: 127, 16383, 2097151, 268435455, so an entry of exactly
+     * 16383 bytes (a 16378-byte string) has a 3-byte back-length, not 2.
+     */
+    static int backlenSize(int len) {
+        return len <= 127 ? 1 : len < 16383 ? 2 : len < 2097151 ? 3 : len < 268435455 ? 4 : 5;
     }
 }

@@ -10,6 +10,11 @@ public final class Lzf {
      * @throws IllegalArgumentException when the data is corrupt or does not fill {@code outLen}
      */
     public static byte[] decompress(byte[] in, int inLen, int outLen) {
+        // The best LZF can do is a 3-byte back reference expanding to 264 bytes: anything claiming
+        // more is corrupt, and must not be allocated (a damaged length could ask for 2 GiB).
+        if (outLen > 88L * inLen) {
+            throw new IllegalArgumentException("corrupt LZF data: " + inLen + " compressed bytes cannot hold " + outLen + " bytes");
+        }
         byte[] out = new byte[outLen];
         int ip = 0;
         int op = 0;

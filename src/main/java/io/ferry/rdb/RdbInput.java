@@ -94,14 +94,22 @@ final class RdbInput {
         return buf[pos] & 0xff;
     }
 
+    /** Strings up to this size are allocated at once; larger ones grow as their bytes arrive. */
+    private static final int EAGER = 1 << 20;
+
     byte[] bytes(int n, String what) {
-        byte[] out = new byte[n];
+        // A corrupt length (one flipped bit in a prefix) can claim up to 2 GiB: allocating it up
+        // front would fail with OutOfMemoryError instead of reporting the truncation.
+        byte[] out = new byte[Math.min(n, EAGER)];
         int done = 0;
         while (done < n) {
             if (pos == lim) {
                 need(1, what);
             }
-            int k = Math.min(n - done, lim - pos);
+            if (done == out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(n, 2L * out.length));
+            }
+            int k = Math.min(Math.min(n - done, lim - pos), out.length - done);
             System.arraycopy(buf, pos, out, done, k);
             pos += k;
             done += k;

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
  * Streaming RDB reader: walks an RDB from any InputStream (file, replication socket) and hands
  * each key to an {@link RdbHandler}, decoding values element by element. Supports RDB versions
  * 1–12 ("REDIS00NN") and Valkey's "VALKEY080". Nothing larger than one element or one compact
- * blob is held in memory, except the optional raw-payload capture, which has its own limit.
+ * blob is held in memory, except the optional raw-payload capture, which has its own limit, and
+ * streams, which are handed over whole (their consumer groups refer across entries; a 200k-entry
+ * stream takes about 40 MB).
  */
 public final class RdbReader {
     public static final int MAX_REDIS_VERSION = 12;
@@ -243,8 +245,16 @@ public final class RdbReader {
      * (int8/16/32, LZF) {@code -1 - encoding}.
      */
     private long lengthOrEncoding(String what) {
+        return lengthOrEncoding(what, false);
+    }
+
+    /** With {@code unsigned64} a 64-bit length comes back as is (negative above 2^63-1). */
+    private long lengthOrEncoding(String what, boolean unsigned64) {
         long off = in.offset();
         int b = in.u8(what);
+        if (unsigned64 && b >>> 6 == 3) {
+            throw new RdbFormatException("unexpected encoded string where " + what + " (a number) was expected", off);
+        }
         switch (b >>> 6) {
             case 0: return b & 0x3f;
             case 1: return ((b & 0x3f) << 8) | in.u8(what);
@@ -254,7 +264,7 @@ public final class RdbReader {
                 }
                 if (b == 0x81) {
                     long n = in.u64be(what);
-                    if (n < 0) { // only 2^64-1 occurs in practice: -1 stored as unsigned (stream entries_read)
+                    if (n < 0 && !unsigned64) { // only 2^64-1 occurs in practice: -1 stored as unsigned (stream entries_read)
                         return n == -1 ? Long.MAX_VALUE : failLength(n, what, off);
                     }
                     return n;
@@ -280,6 +290,14 @@ public final class RdbReader {
             throw new RdbFormatException("unexpected encoded string where " + what + " (a length) was expected", off);
         }
         return n;
+    }
+
+    /**
+     * An unsigned 64-bit number in length encoding, such as a stream id part: values of 2^63 and
+     * more come back negative (print them with Long.toUnsignedString).
+     */
+    long u64(String what) {
+        return lengthOrEncoding(what, true);
     }
 
     /** A length that must fit in a Java array. */

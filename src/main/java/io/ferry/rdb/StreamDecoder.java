@@ -67,8 +67,13 @@ final class StreamDecoder {
         return keep ? new StreamValue(entries, length, lastId, firstId, maxDeleted, added, groups) : null;
     }
 
+    /** Counts read from a listpack are not trusted for pre-sizing: a corrupt one must not allocate gigabytes. */
+    private static int capacity(long n) {
+        return (int) Math.max(0, Math.min(n, 64));
+    }
+
     private static StreamId id(RdbReader r) {
-        return new StreamId(r.len("a stream id"), r.len("a stream id"));
+        return new StreamId(r.u64("a stream id"), r.u64("a stream id")); // unsigned: ids up to 2^64-1 are legal
     }
 
     /** One radix-tree node: a master entry, then entries delta-encoded against the node key. */
@@ -76,7 +81,7 @@ final class StreamDecoder {
         long count = lp.nextLong();
         long deleted = lp.nextLong();
         int masterFieldCount = (int) lp.nextLong();
-        List<byte[]> masterFields = new ArrayList<>(masterFieldCount);
+        List<byte[]> masterFields = new ArrayList<>(capacity(masterFieldCount));
         for (int i = 0; i < masterFieldCount; i++) {
             masterFields.add(lp.next());
         }
@@ -89,14 +94,14 @@ final class StreamDecoder {
             List<byte[]> fields;
             if ((flags & FLAG_SAMEFIELDS) != 0) {
                 n = masterFieldCount;
-                fields = new ArrayList<>(n * 2);
+                fields = new ArrayList<>(capacity(2L * n));
                 for (int i = 0; i < n; i++) {
                     fields.add(masterFields.get(i));
                     fields.add(lp.next());
                 }
             } else {
                 n = (int) lp.nextLong();
-                fields = new ArrayList<>(n * 2);
+                fields = new ArrayList<>(capacity(2L * n));
                 for (int i = 0; i < n * 2; i++) {
                     fields.add(lp.next());
                 }

@@ -23,6 +23,9 @@ public interface ValueSink {
     /** Streams are handed over whole: they carry groups and PELs that refer across entries. */
     default void stream(StreamValue stream) {}
 
-    /** A module value, kept as its raw serialized payload (after the module id). */
+    /**
+     * A module value, kept serialized: {@code payload} is the value as DUMP holds it without its
+     * footer (the MODULE_2 type byte, the module id, then the module's own data).
+     */
     default void module(String moduleName, long moduleId, byte[] payload) {}
 }

@@ -6,9 +6,11 @@ import java.util.Locale;
 public enum ValueType {
     STRING, LIST, SET, ZSET, HASH, STREAM, MODULE;
 
+    private final String label = name().toLowerCase(Locale.ROOT); // asked for once per key: computed once
+
     /** The lower-case name used on the command line and in JSON output. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 
     public static ValueType parse(String s) {

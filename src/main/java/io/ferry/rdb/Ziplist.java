@@ -36,7 +36,7 @@ final class Ziplist implements PackCursor {
     }
 
     private void check(int need) {
-        if (p + need > end) {
+        if (need < 0 || need > end - p) { // a 32-bit length >= 2^31 reads negative; never add it to p first
             throw new IllegalArgumentException("ziplist entry runs past the end of the blob");
         }
     }
