@@ -1,0 +1,214 @@
+package io.ferry.check;
+
+import static io.ferry.check.SidePipes.b;
+
+import io.ferry.resp.Reply;
+import io.ferry.rdb.ValueType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads {@link KeyState}s from a server in three pipelined stages: {@link #queueMeta meta} (TYPE, PTTL, and for
+ * strings STRLEN plus the first window of the value), {@link #queueSize size} (the collection's count, and a
+ * stream's last id and groups), {@link #queueValue value} (a small collection whole). Each stage queues commands on
+ * a {@link SidePipes}; after the run, the matching {@code read} fills the state in.
+ *
+ * <p>STRLEN and GETRANGE are sent before the type is known: for the common string keys this saves a round trip,
+ * and on other types they cost one WRONGTYPE reply.
+ */
+final class ServerReader {
+    private static final byte[] TYPE = b("TYPE");
+    private static final byte[] PTTL = b("PTTL");
+    private static final byte[] STRLEN = b("STRLEN");
+    private static final byte[] GETRANGE = b("GETRANGE");
+    private static final byte[] ZERO = b("0");
+    private static final byte[] MINUS_ONE = b("-1");
+
+    private ServerReader() {}
+
+    static void queueMeta(SidePipes p, KeyState s, Level level, int window) {
+        s.h0 = p.add(s.key, TYPE, s.key);
+        s.h1 = p.add(s.key, PTTL, s.key);
+        s.h2 = level != Level.KEYS ? p.add(s.key, STRLEN, s.key) : -1;
+        s.h3 = level == Level.FULL ? p.add(s.key, GETRANGE, s.key, ZERO, b(window - 1)) : -1;
+    }
+
+    static void readMeta(SidePipes p, KeyState s) {
+        Reply type = p.reply(s.h0);
+        if (type.isError()) {
+            throw failure(p, "TYPE", type);
+        }
+        s.type = KeyState.parseType(type.asString());
+        s.typeName = s.type == null ? null : type.asString();
+        Reply ttl = p.reply(s.h1);
+        if (ttl.isError()) {
+            throw failure(p, "PTTL", ttl);
+        }
+        s.pttl = ttl.asLong();
+        if (s.type != null && s.pttl == KeyState.ABSENT_TTL) {
+            s.type = null; // expired or deleted between TYPE and PTTL
+            s.typeName = null;
+        }
+        if (s.type == null) {
+            s.pttl = KeyState.ABSENT_TTL;
+            return;
+        }
+        if (s.type == ValueType.STRING && s.h2 >= 0) {
+            Reply len = p.reply(s.h2);
+            if (len.isError()) {
+                s.changed = true;
+            } else {
+                s.size = len.asLong();
+            }
+        }
+        if (s.type == ValueType.STRING && s.h3 >= 0) {
+            Reply head = p.reply(s.h3);
+            if (head.isError()) {
+                s.changed = true;
+            } else {
+                s.head = head.asBytes();
+            }
+        }
+    }
+
+    /** Queues the size of a collection of type {@code type} (and at full level a stream's id and groups). */
+    static void queueSize(SidePipes p, KeyState s, ValueType type, Level level) {
+        s.h0 = p.add(s.key, b(KeyState.sizeCommand(type)), s.key);
+        boolean info = type == ValueType.STREAM && level == Level.FULL;
+        s.h1 = info ? p.add(s.key, b("XINFO"), b("STREAM"), s.key) : -1;
+        s.h2 = info ? p.add(s.key, b("XINFO"), b("GROUPS"), s.key) : -1;
+    }
+
+    static void readSize(SidePipes p, KeyState s) {
+        Reply size = p.reply(s.h0);
+        if (isWrongType(p, size, "a size command")) {
+            s.changed = true;
+            return;
+        }
+        s.size = size.asLong();
+        if (s.h1 >= 0) {
+            Reply stream = p.reply(s.h1);
+            Reply groups = p.reply(s.h2);
+            if (isWrongType(p, stream, "XINFO STREAM") | isWrongType(p, groups, "XINFO GROUPS")) {
+                s.changed = true;
+                return;
+            }
+            s.stream = streamInfo(stream, groups);
+        }
+    }
+
+    static void queueValue(SidePipes p, KeyState s, ValueType type) {
+        byte[] k = s.key;
+        s.h0 = switch (type) {
+            case LIST -> p.add(k, b("LRANGE"), k, ZERO, MINUS_ONE);
+            case SET -> p.add(k, b("SMEMBERS"), k);
+            case HASH -> p.add(k, b("HGETALL"), k);
+            case ZSET -> p.add(k, b("ZRANGE"), k, ZERO, MINUS_ONE, b("WITHSCORES"));
+            case STREAM -> p.add(k, b("XRANGE"), k, b("-"), b("+"));
+            default -> throw new IllegalArgumentException("no whole-value read for " + type);
+        };
+    }
+
+    static void readValue(SidePipes p, KeyState s, ValueType type) {
+        Reply r = p.reply(s.h0);
+        if (isWrongType(p, r, "a value read")) {
+            s.changed = true;
+            return;
+        }
+        List<Reply> items = r.asList();
+        switch (type) {
+            case LIST -> {
+                List<byte[]> list = new ArrayList<>(items.size());
+                for (Reply x : items) {
+                    list.add(x.asBytes());
+                }
+                s.value = list;
+            }
+            case SET -> {
+                Set<Bytes> set = new HashSet<>(items.size() * 2);
+                for (Reply x : items) {
+                    set.add(new Bytes(x.asBytes()));
+                }
+                s.value = set;
+            }
+            case HASH -> {
+                Map<Bytes, Bytes> map = new HashMap<>(items.size());
+                for (int i = 0; i + 1 < items.size(); i += 2) {
+                    map.put(new Bytes(items.get(i).asBytes()), new Bytes(items.get(i + 1).asBytes()));
+                }
+                s.value = map;
+            }
+            case ZSET -> {
+                Map<Bytes, Double> map = new HashMap<>(items.size());
+                for (int i = 0; i + 1 < items.size(); i += 2) {
+                    map.put(new Bytes(items.get(i).asBytes()), Scores.parse(items.get(i + 1).asString()));
+                }
+                s.value = map;
+            }
+            case STREAM -> s.value = entries(items);
+            default -> throw new IllegalArgumentException("no whole-value read for " + type);
+        }
+    }
+
+    static List<StreamEntry> entries(List<Reply> items) {
+        List<StreamEntry> out = new ArrayList<>(items.size());
+        for (Reply e : items) {
+            List<Reply> idFields = e.asList();
+            List<Reply> f = idFields.get(1).asList();
+            List<byte[]> fields = new ArrayList<>(f == null ? 0 : f.size());
+            if (f != null) {
+                for (Reply x : f) {
+                    fields.add(x.asBytes());
+                }
+            }
+            out.add(new StreamEntry(idFields.get(0).asString(), fields));
+        }
+        return out;
+    }
+
+    private static StreamInfo streamInfo(Reply stream, Reply groups) {
+        String lastId = null;
+        List<Reply> s = stream.asList();
+        for (int i = 0; i + 1 < s.size(); i += 2) {
+            if (s.get(i).asString().equals("last-generated-id")) {
+                lastId = s.get(i + 1).asString();
+            }
+        }
+        List<StreamInfo.Group> out = new ArrayList<>();
+        for (Reply g : groups.asList()) {
+            List<Reply> kv = g.asList();
+            byte[] name = null;
+            String delivered = null;
+            long pending = 0;
+            for (int i = 0; i + 1 < kv.size(); i += 2) {
+                switch (kv.get(i).asString()) {
+                    case "name" -> name = kv.get(i + 1).asBytes();
+                    case "last-delivered-id" -> delivered = kv.get(i + 1).asString();
+                    case "pending" -> pending = kv.get(i + 1).asLong();
+                    default -> { }
+                }
+            }
+            out.add(new StreamInfo.Group(name, delivered, pending));
+        }
+        return new StreamInfo(lastId, out);
+    }
+
+    /** True for a WRONGTYPE reply (the key changed type since TYPE); any other error reply fails the check. */
+    static boolean isWrongType(SidePipes p, Reply r, String what) {
+        if (!r.isError()) {
+            return false;
+        }
+        if (((Reply.Error) r).message().startsWith("WRONGTYPE")) {
+            return true;
+        }
+        throw failure(p, what, r);
+    }
+
+    static io.ferry.cli.UserError failure(SidePipes p, String command, Reply r) {
+        return new io.ferry.cli.UserError("the " + p.side() + " refused " + command + ": " + ((Reply.Error) r).message());
+    }
+}
