@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CheckSession {
     private static final Logger LOG = LoggerFactory.getLogger(CheckSession.class);
+    /** Source keys remembered (8 bytes each, about 128 MiB at most) so that target keys need no lookup. */
+    static final long SEEN_KEYS_MAX = 8_000_000;
 
     /** Told after each round which differences remain (tests use it to act between rounds). */
     public interface RoundListener {
@@ -108,18 +110,36 @@ public final class CheckSession {
                 (System.nanoTime() - start) / 1e9);
     }
 
+    /**
+     * Source keys first; then target keys, of which only those the source scan did not hand out are looked up on the
+     * source (EXISTS) — a hash of every source key is kept for that, up to {@link #SEEN_KEYS_MAX} keys, beyond which
+     * every further target key is looked up.
+     */
     private void firstRoundServers(Sampler sampler) {
         WorkerPool pool = pool();
+        KeyHashSet seen = new KeyHashSet(SEEN_KEYS_MAX);
         KeyScanner source = new KeyScanner("source", opt.source(), opt.sourceTls(), limiter, opt.filter(), sampler,
-                opt.batch(), recorder, pool);
+                opt.batch(), recorder, pool).recordingInto(seen);
         KeyScanner target = new KeyScanner("target", opt.target(), opt.targetTls(), null, opt.filter(), sampler,
                 opt.batch(), recorder, pool);
-        Thread a = producer(pool, "ferry-check-scan-source",
-                () -> source.scan((db, keys) -> pool.submit(new Task(Task.Mode.SOURCE_SCAN, db, keys, null))));
-        Thread b = producer(pool, "ferry-check-scan-target",
-                () -> target.scan((db, keys) -> pool.submit(new Task(Task.Mode.TARGET_SCAN, db, keys, null))));
-        join(a);
-        join(b);
+        Thread scans = producer(pool, "ferry-check-scan", () -> {
+            source.scan((db, keys) -> pool.submit(new Task(Task.Mode.SOURCE_SCAN, db, keys, null)));
+            if (seen.full()) {
+                LOG.info("more than {} source keys: target keys are looked up on the source one by one", SEEN_KEYS_MAX);
+            }
+            target.scan((db, keys) -> {
+                List<byte[]> unseen = new ArrayList<>();
+                for (byte[] k : keys) {
+                    if (!seen.contains(KeyHash.of(db, k))) {
+                        unseen.add(k);
+                    }
+                }
+                if (!unseen.isEmpty()) {
+                    pool.submit(new Task(Task.Mode.TARGET_SCAN, db, unseen, null));
+                }
+            });
+        });
+        join(scans);
         pool.finish();
     }
 

@@ -33,6 +33,7 @@ final class KeyScanner {
     private final int batch;
     private final Recorder recorder;
     private final WorkerPool pool;
+    private KeyHashSet picked;
 
     KeyScanner(String side, Topology topology, TlsOptions tls, RateLimiter limiter, KeyFilter filter, Sampler sampler,
             int batch, Recorder recorder, WorkerPool pool) {
@@ -46,6 +47,12 @@ final class KeyScanner {
         this.batch = batch;
         this.recorder = recorder;
         this.pool = pool;
+    }
+
+    /** Records the hash of every key handed out in {@code set} (as long as it has room). */
+    KeyScanner recordingInto(KeyHashSet set) {
+        this.picked = set;
+        return this;
     }
 
     static boolean isCheckpoint(byte[] key) {
@@ -106,6 +113,9 @@ final class KeyScanner {
                     break;
                 }
                 recorder.progress.increment();
+                if (picked != null) {
+                    picked.add(KeyHash.of(db, key));
+                }
                 keys.add(key);
                 if (keys.size() == batch) {
                     out.accept(db, keys);

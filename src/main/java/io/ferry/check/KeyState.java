@@ -5,7 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One side's view of one key, filled in stages (existence/type/TTL, then size, then the value) by
+ * One side's view of one key, filled in stages (existence, TTL and strings; then the type of other keys; then
+ * sizes; then small values) by
  * {@link ServerReader}, or given whole by an RDB file. Small values are held normalized for comparison:
  * string {@code byte[]}, list {@code List<byte[]>}, set {@code Set<Bytes>}, hash {@code Map<Bytes, Bytes>},
  * zset {@code Map<Bytes, Double>}, stream {@code List<StreamEntry>}.
@@ -15,7 +16,9 @@ final class KeyState {
     static final long NO_EXPIRY = -1;
 
     final byte[] key;
-    /** null when the key does not exist. */
+    /** Whether the key exists. */
+    boolean present;
+    /** null when the key does not exist, or while its type is not known yet. */
     ValueType type;
     /** As TYPE names it (a module's type name for module values). */
     String typeName;
@@ -51,6 +54,7 @@ final class KeyState {
     /** A state read from a file: type, absolute expiry (-1 none) and, once known, size and value. */
     static KeyState fromFile(byte[] key, ValueType type, String typeName, long expireAtMs) {
         KeyState s = new KeyState(key);
+        s.present = true;
         s.type = type;
         s.typeName = typeName;
         s.expireAtMs = expireAtMs;
@@ -59,19 +63,25 @@ final class KeyState {
     }
 
     boolean exists() {
-        return type != null;
+        return present;
+    }
+
+    void gone() {
+        present = false;
+        type = null;
+        typeName = null;
+        pttl = ABSENT_TTL;
     }
 
     /** Turns a file's absolute expiry into a remaining TTL as of {@code nowMs}; a past expiry makes the key absent. */
     void resolveExpiry(long nowMs) {
-        if (type == null || expireAtMs == Long.MIN_VALUE) {
+        if (!present || expireAtMs == Long.MIN_VALUE) {
             return;
         }
         if (expireAtMs < 0) {
             pttl = NO_EXPIRY;
         } else if (expireAtMs <= nowMs) {
-            type = null;
-            pttl = ABSENT_TTL;
+            gone();
         } else {
             pttl = expireAtMs - nowMs;
         }

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Compares a batch of keys of one database on both sides, in as few pipelined round trips as the level needs:
  * <ol>
- *   <li>TYPE and PTTL (plus STRLEN and the first window of strings) — existence, type, TTL, string size and value;
+ *   <li>PTTL and a string probe (see {@link ServerReader}) — existence, TTL, a string's size and value; then TYPE
+ *       for the keys that are not strings;
  *   <li>the size of collections (and at full level a stream's last id and groups);
  *   <li>at full level, small collections read whole and compared;
  *   <li>big collections (more than {@code chunk} elements) and big strings compared chunk by chunk.
@@ -71,12 +72,13 @@ final class PairComparer {
         long now = System.currentTimeMillis();
         for (int i = 0; i < n; i++) {
             if (fromServer) {
-                ServerReader.readMeta(src, s[i]);
+                ServerReader.readMeta(src, s[i], level, window);
             } else {
                 s[i].resolveExpiry(now);
             }
-            ServerReader.readMeta(tgt, t[i]);
+            ServerReader.readMeta(tgt, t[i], level, window);
         }
+        resolve(fromServer, s, t);
 
         Verdict[] out = new Verdict[n];
         List<Integer> collections = new ArrayList<>();
@@ -162,6 +164,27 @@ final class PairComparer {
             }
         }
         return finishBig(db, s, t, big, out);
+    }
+
+    /** The type of keys that are not strings, the length of strings longer than the first window. */
+    private void resolve(boolean fromServer, KeyState[] s, KeyState[] t) {
+        boolean any = false;
+        for (int i = 0; i < s.length; i++) {
+            if (fromServer) {
+                any |= ServerReader.queueResolve(src, s[i]);
+            }
+            any |= ServerReader.queueResolve(tgt, t[i]);
+        }
+        if (!any) {
+            return;
+        }
+        SidePipes.run(fromServer ? src : null, tgt);
+        for (int i = 0; i < s.length; i++) {
+            if (fromServer) {
+                ServerReader.readResolve(src, s[i]);
+            }
+            ServerReader.readResolve(tgt, t[i]);
+        }
     }
 
     /** Big values of a server source: chunk by chunk, reading the next source chunk while the target checks this one. */
@@ -301,7 +324,8 @@ final class PairComparer {
             ServerReader.queueMeta(tgt, t, level, window);
             SidePipes.run(tgt);
             s.resolveExpiry(System.currentTimeMillis());
-            ServerReader.readMeta(tgt, t);
+            ServerReader.readMeta(tgt, t, level, window);
+            resolve(false, new KeyState[] {s}, new KeyState[] {t});
             early = existenceAndType(db, s, t);
             if (early == null && s.type != ValueType.STRING && s.type != ValueType.MODULE) {
                 ServerReader.queueSize(tgt, t, s.type, level);

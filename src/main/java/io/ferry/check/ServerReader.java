@@ -12,13 +12,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads {@link KeyState}s from a server in three pipelined stages: {@link #queueMeta meta} (TYPE, PTTL, and for
- * strings STRLEN plus the first window of the value), {@link #queueSize size} (the collection's count, and a
- * stream's last id and groups), {@link #queueValue value} (a small collection whole). Each stage queues commands on
- * a {@link SidePipes}; after the run, the matching {@code read} fills the state in.
+ * Reads {@link KeyState}s from a server in pipelined stages: {@link #queueMeta meta} (PTTL, which also tells
+ * existence, plus a string probe), {@link #queueResolve resolve} (TYPE of keys that are not strings, STRLEN of
+ * strings longer than the window), {@link #queueSize size} (a collection's count, and a stream's last id and
+ * groups), {@link #queueValue value} (a small collection whole). Each stage queues commands on a {@link SidePipes};
+ * after the run, the matching {@code read} fills the state in.
  *
- * <p>STRLEN and GETRANGE are sent before the type is known: for the common string keys this saves a round trip,
- * and on other types they cost one WRONGTYPE reply.
+ * <p>The string probe — GETRANGE of the first window at full level, STRLEN at type level — is sent before the type
+ * is known: a string key (the most common kind) is then done in two commands per side, and any other key costs
+ * one WRONGTYPE reply before its TYPE is asked.
  */
 final class ServerReader {
     private static final byte[] TYPE = b("TYPE");
@@ -31,47 +33,79 @@ final class ServerReader {
     private ServerReader() {}
 
     static void queueMeta(SidePipes p, KeyState s, Level level, int window) {
-        s.h0 = p.add(s.key, TYPE, s.key);
-        s.h1 = p.add(s.key, PTTL, s.key);
-        s.h2 = level != Level.KEYS ? p.add(s.key, STRLEN, s.key) : -1;
-        s.h3 = level == Level.FULL ? p.add(s.key, GETRANGE, s.key, ZERO, b(window - 1)) : -1;
+        s.h0 = p.add(s.key, PTTL, s.key);
+        s.h1 = switch (level) {
+            case KEYS -> p.add(s.key, TYPE, s.key);
+            case TYPE -> p.add(s.key, STRLEN, s.key);
+            case FULL -> p.add(s.key, GETRANGE, s.key, ZERO, b(window - 1));
+        };
+        s.h2 = -1;
+        s.h3 = -1;
     }
 
-    static void readMeta(SidePipes p, KeyState s) {
-        Reply type = p.reply(s.h0);
-        if (type.isError()) {
-            throw failure(p, "TYPE", type);
-        }
-        s.type = KeyState.parseType(type.asString());
-        s.typeName = s.type == null ? null : type.asString();
-        Reply ttl = p.reply(s.h1);
+    static void readMeta(SidePipes p, KeyState s, Level level, int window) {
+        Reply ttl = p.reply(s.h0);
         if (ttl.isError()) {
             throw failure(p, "PTTL", ttl);
         }
         s.pttl = ttl.asLong();
-        if (s.type != null && s.pttl == KeyState.ABSENT_TTL) {
-            s.type = null; // expired or deleted between TYPE and PTTL
-            s.typeName = null;
-        }
-        if (s.type == null) {
-            s.pttl = KeyState.ABSENT_TTL;
+        if (s.pttl == KeyState.ABSENT_TTL) {
+            s.gone();
             return;
         }
-        if (s.type == ValueType.STRING && s.h2 >= 0) {
-            Reply len = p.reply(s.h2);
-            if (len.isError()) {
+        s.present = true;
+        Reply probe = p.reply(s.h1);
+        if (level == Level.KEYS) {
+            if (probe.isError()) {
+                throw failure(p, "TYPE", probe);
+            }
+            setType(s, probe.asString());
+            return;
+        }
+        if (isWrongType(p, probe, level == Level.FULL ? "GETRANGE" : "STRLEN")) {
+            return; // not a string: its type is asked next
+        }
+        s.type = ValueType.STRING;
+        s.typeName = "string";
+        if (level == Level.TYPE) {
+            s.size = probe.asLong();
+        } else {
+            s.head = probe.asBytes();
+            s.size = s.head.length < window ? s.head.length : -1; // a full window: longer strings need STRLEN
+        }
+    }
+
+    /** Queues what the meta stage left open; false when nothing is. */
+    static boolean queueResolve(SidePipes p, KeyState s) {
+        s.h2 = s.present && s.type == null ? p.add(s.key, TYPE, s.key) : -1;
+        s.h3 = s.type == ValueType.STRING && s.size < 0 ? p.add(s.key, STRLEN, s.key) : -1;
+        return s.h2 >= 0 || s.h3 >= 0;
+    }
+
+    static void readResolve(SidePipes p, KeyState s) {
+        if (s.h2 >= 0) {
+            Reply type = p.reply(s.h2);
+            if (type.isError()) {
+                throw failure(p, "TYPE", type);
+            }
+            setType(s, type.asString());
+        }
+        if (s.h3 >= 0) {
+            Reply len = p.reply(s.h3);
+            if (isWrongType(p, len, "STRLEN")) {
                 s.changed = true;
             } else {
                 s.size = len.asLong();
             }
         }
-        if (s.type == ValueType.STRING && s.h3 >= 0) {
-            Reply head = p.reply(s.h3);
-            if (head.isError()) {
-                s.changed = true;
-            } else {
-                s.head = head.asBytes();
-            }
+    }
+
+    private static void setType(KeyState s, String name) {
+        s.type = KeyState.parseType(name);
+        if (s.type == null) {
+            s.gone(); // deleted or expired since PTTL
+        } else {
+            s.typeName = name;
         }
     }
 

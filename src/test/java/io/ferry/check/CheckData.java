@@ -13,6 +13,8 @@ final class CheckData {
     static final int BIG_HASH = 50_000;
     static final int BIG = 20_000;
     static final int BIG_STREAM = 2_000;
+    /** Longer than the 256 KiB string window: compared window by window. */
+    static final int BIG_STRING = 600_000;
     /** Absolute expiry shared by both sides, so TTLs compare equal however long the writes take. */
     static final long EXPIRE_AT = System.currentTimeMillis() + 3_600_000;
 
@@ -27,6 +29,7 @@ final class CheckData {
             java.util.Map.entry("0/big:list", "value"),
             java.util.Map.entry("0/big:set", "value"),
             java.util.Map.entry("0/big:stream", "value"),
+            java.util.Map.entry("0/big:string", "value"),
             java.util.Map.entry("0/stream:groups", "value"),
             java.util.Map.entry("0/s:17", "value"),
             java.util.Map.entry("0/ttl:far", "ttl"),
@@ -76,6 +79,12 @@ final class CheckData {
         for (int i = 1; i <= BIG_STREAM; i++) {
             c.call("XADD", "big:stream", "1-" + i, "f", target && i == 1_500 ? "changed" : "v:" + i, "g", "x");
         }
+        byte[] big = new byte[BIG_STRING];
+        java.util.Arrays.fill(big, (byte) 'a');
+        if (target) {
+            big[500_000] = 'b';
+        }
+        c.call("SET".getBytes(), "big:string".getBytes(), big);
         for (String key : List.of("stream:small", "stream:groups")) {
             c.call("XADD", key, "5-1", "a", "1");
             c.call("XADD", key, "5-2", "b", "2");
