@@ -118,10 +118,6 @@ final class FilePass implements RdbHandler {
         if (hashes != null) {
             hashes.add(KeyHash.of(h.db, h.key));
         }
-        ValueType type = h.type();
-        if (!filter.acceptsType(type)) {
-            return null;
-        }
         if (only == null && (!sampler.picks(h.db, h.key) || !quota.take())) {
             return null;
         }
@@ -131,6 +127,15 @@ final class FilePass implements RdbHandler {
         if (h.db != batchDb) {
             flush();
             batchDb = h.db;
+        }
+        ValueType type = h.type();
+        if (!filter.acceptsType(type)) {
+            // Compared only for existence and type: it matters only when the target holds it with a selected type.
+            if (mode == Task.Mode.COMPARE) {
+                recorder.progress.increment();
+            }
+            add(h.key, KeyState.fromFile(h.key, type, type == ValueType.MODULE ? null : type.label(), h.expireAtMs));
+            return null;
         }
         collector.begin(h);
         return collector;

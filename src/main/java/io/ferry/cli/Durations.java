@@ -23,14 +23,10 @@ final class Durations {
             unitMs = 3_600_000;
             number = t.substring(0, t.length() - 1);
         }
-        try {
-            double v = Double.parseDouble(number.trim());
-            if (v < 0 || Double.isNaN(v) || Double.isInfinite(v) || number.isBlank()) {
-                throw new NumberFormatException();
-            }
-            return Duration.ofMillis(Math.round(v * unitMs));
-        } catch (NumberFormatException e) {
+        number = number.trim();
+        if (!number.matches("[0-9]{1,12}(\\.[0-9]{1,9})?")) {
             throw new IllegalArgumentException(option + ": invalid duration '" + s + "' (examples: 500ms, 2s, 1.5s, 5m)");
         }
+        return Duration.ofMillis(Math.round(Double.parseDouble(number) * unitMs));
     }
 }
