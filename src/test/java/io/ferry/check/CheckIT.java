@@ -296,6 +296,10 @@ class CheckIT {
         assertThat(r.difference("0/big:list").get("source").get("index").asLong()).isEqualTo(19_000);
         assertThat(r.difference("0/big:zset").get("target").get("score").asDouble()).isEqualTo(7.5);
         assertThat(r.difference("0/big:stream").get("source").get("entry").asText()).isEqualTo("1-100");
+        tgt.call("DEL", "s:11");
+        tgt.call("RPUSH", "s:11", "now a list");
+        assertThat(checkFrom(dump.toString(), "--rounds", "1", "--type", "list").differences())
+                .containsOnlyKeys("0/big:list", "0/l:size", "0/s:11");
         assertThat(r.difference("0/big:string").get("source").get("offset").asLong()).isEqualTo(400_000);
     }
 
