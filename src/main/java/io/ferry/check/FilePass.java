@@ -175,9 +175,11 @@ final class FilePass implements RdbHandler {
         private Chunk chunk;
         private PairComparer.FileKeyCheck big;
         private StreamInfo stream;
+        private long now;
 
         void begin(KeyHeader h) {
             header = h;
+            now = System.currentTimeMillis();
             type = h.type();
             state = KeyState.fromFile(h.key, type, type == ValueType.MODULE ? null : type.label(), h.expireAtMs);
             full = level == Level.FULL && type != ValueType.MODULE;
@@ -245,6 +247,9 @@ final class FilePass implements RdbHandler {
 
         @Override
         public void hashField(byte[] field, byte[] value, long expireAtMs) {
+            if (expireAtMs >= 0 && expireAtMs <= now) {
+                return; // an expired field (Redis 7.4+): a server loading the file drops it
+            }
             if (next()) {
                 chunk.items.add(field);
                 chunk.values.add(value);
