@@ -11,6 +11,11 @@ public final class Glob {
         this.p = pattern;
     }
 
+    /** The pattern as given. */
+    public byte[] pattern() {
+        return p.clone();
+    }
+
     public boolean matches(byte[] s) {
         return match(p, 0, s, 0);
     }

@@ -68,6 +68,19 @@ public final class KeyFilter {
         return acceptsDb(db) && acceptsType(type) && acceptsKey(key);
     }
 
+    /**
+     * The include pattern when there is exactly one (a server can then filter with SCAN MATCH; excludes still apply
+     * here), else null.
+     */
+    public byte[] singleIncludeGlob() {
+        return include.size() == 1 ? include.get(0).pattern() : null;
+    }
+
+    /** Whether some types are selected (an empty type selection accepts every type). */
+    public boolean filtersTypes() {
+        return !types.isEmpty();
+    }
+
     public boolean acceptsEverything() {
         return dbs.isEmpty() && include.isEmpty() && exclude.isEmpty() && types.isEmpty();
     }

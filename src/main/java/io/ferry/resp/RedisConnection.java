@@ -154,6 +154,42 @@ public final class RedisConnection implements Closeable {
         }
     }
 
+    /**
+     * Writes the commands buffered in {@code w} in one go (a pipeline) and empties it; read their replies, in
+     * order, with {@link #read()}. Failures close the connection, as in {@link #call}.
+     */
+    public void write(RespWriter w) {
+        if (closed) {
+            throw new ConnectionLostException("connection to " + describe() + " is closed", null);
+        }
+        try {
+            w.writeTo(out);
+        } catch (IOException e) {
+            close();
+            throw lost(e);
+        }
+    }
+
+    /** Reads the next reply of commands sent with {@link #write}. Error replies are returned, not thrown. */
+    public Reply read() {
+        if (closed) {
+            throw new ConnectionLostException("connection to " + describe() + " is closed", null);
+        }
+        try {
+            return reader.read();
+        } catch (SocketTimeoutException e) {
+            close();
+            throw new RedisTimeoutException("no reply from " + describe() + " within " + readTimeoutMs
+                    + " ms; connection closed", e);
+        } catch (IOException e) {
+            close();
+            throw lost(e);
+        } catch (ProtocolException e) {
+            close();
+            throw new ProtocolException(describe() + ": " + e.getMessage());
+        }
+    }
+
     /** The value of {@code field} in the given INFO section, or null when the server does not report it. */
     public String infoField(String section, String field) {
         String info = call("INFO", section).asString();

@@ -4,6 +4,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -28,15 +29,21 @@ public final class Progress implements AutoCloseable {
     private final LongSupplier bytes;
     private final LongSupplier keys;
     private final long startNanos = System.nanoTime();
+    /** Counting keys against a key total (no bytes); null when counting bytes. */
+    private final Supplier<String> note;
 
-    private Progress(String task, long total, LongSupplier bytes, LongSupplier keys, boolean terminal, long logEverySeconds) {
+    private Progress(String task, long total, LongSupplier bytes, LongSupplier keys, boolean terminal, long logEverySeconds,
+            Supplier<String> note) {
         this.task = task;
         this.total = total;
         this.bytes = bytes;
         this.keys = keys;
+        this.note = note;
         if (terminal) {
-            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(1, total >> 10)).setUnit(" MiB", 1024)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build();
+            ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500).continuousUpdate();
+            bar = (note != null ? b.setInitialMax(Math.max(1, total)).setUnit(" keys", 1)
+                    : b.setInitialMax(Math.max(1, total >> 10)).setUnit(" MiB", 1024)).build();
             timer.scheduleAtFixedRate(this::updateBar, 200, 500, TimeUnit.MILLISECONDS);
         } else {
             bar = null;
@@ -46,17 +53,42 @@ public final class Progress implements AutoCloseable {
 
     /** Starts reporting; {@code total} is in bytes (0 when unknown). */
     public static Progress start(String task, long total, LongSupplier bytes, LongSupplier keys) {
-        boolean terminal = System.console() != null && System.getenv("FERRY_NO_PROGRESS_BAR") == null;
-        return new Progress(task, total, bytes, keys, terminal, 5);
+        return new Progress(task, total, bytes, keys, terminal(), 5, null);
+    }
+
+    /**
+     * Starts reporting a job that counts keys: {@code totalKeys} is an estimate (0 when unknown), {@code note} adds a
+     * short text to each update (e.g. "3 differences").
+     */
+    public static Progress startKeys(String task, long totalKeys, LongSupplier keys, Supplier<String> note) {
+        return new Progress(task, totalKeys, keys, keys, terminal(), 5, note);
+    }
+
+    private static boolean terminal() {
+        return System.console() != null && System.getenv("FERRY_NO_PROGRESS_BAR") == null;
     }
 
     private void updateBar() {
         long k = keys.getAsLong();
+        if (note != null) {
+            bar.maxHint(Math.max(total, k));
+            bar.stepTo(k);
+            bar.setExtraMessage(String.format("%,.0f keys/s, %s", k / seconds(), note.get()));
+            return;
+        }
         bar.stepTo(bytes.getAsLong() >> 10);
         bar.setExtraMessage(String.format("%,d keys, %,.0f keys/s", k, k / seconds()));
     }
 
     private void logLine() {
+        if (note != null) {
+            long k = keys.getAsLong();
+            double s = seconds();
+            String of = total > 0 ? String.format(" of ~%,d (%.1f%%)", total, 100.0 * Math.min(k, total) / total) : "";
+            String eta = total > k && k > 0 ? String.format(", ETA %ds", (long) ((total - k) * s / k)) : "";
+            LOG.info("{}: {} keys{}, {} keys/s{}, {}", task, String.format("%,d", k), of, String.format("%,.0f", k / s), eta, note.get());
+            return;
+        }
         long b = bytes.getAsLong();
         long k = keys.getAsLong();
         double s = seconds();

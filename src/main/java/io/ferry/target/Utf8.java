@@ -1,10 +1,10 @@
 package io.ferry.target;
 
 /** Strict UTF-8 validation (no overlongs, no surrogates), without allocating. */
-final class Utf8 {
+public final class Utf8 {
     private Utf8() {}
 
-    static boolean isValid(byte[] b) {
+    public static boolean isValid(byte[] b) {
         int i = 0;
         int n = b.length;
         while (i < n) {

@@ -1,0 +1,193 @@
+package io.ferry.cli;
+
+import io.ferry.check.CheckOptions;
+import io.ferry.check.CheckResult;
+import io.ferry.check.CheckSession;
+import io.ferry.check.Kind;
+import io.ferry.check.Level;
+import io.ferry.check.Report;
+import io.ferry.check.Topology;
+import io.ferry.resp.RedisUri;
+import io.ferry.resp.TlsOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "check",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Verifies that the target holds what the source holds, in both directions:",
+            "keys missing on the target, keys on the target that the source lacks, and",
+            "keys whose type, size, value or TTL differ. Later rounds compare again only",
+            "the keys that differed, so writes still in flight (a live sync) settle.",
+            "The source may be an RDB file.",
+            "Exit status: 0 when nothing differs, 1 when differences remain (or the check",
+            "failed), 2 for usage errors."
+        })
+public final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI|FILE.rdb",
+            description = "The source: redis://[user:pass@]host:port, rediss://…, or an RDB file.")
+    String source;
+
+    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port or rediss://…")
+    String target;
+
+    @Option(names = "--level", defaultValue = "full", paramLabel = "LEVEL",
+            description = "keys (existence), type (+ type, size, TTL) or full (+ every value). Default ${DEFAULT-VALUE}.")
+    Level level;
+
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+            description = "Rounds; later ones compare again only the keys that differed (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--interval", defaultValue = "5s", paramLabel = "DURATION", description = "Pause between rounds (default ${DEFAULT-VALUE}).")
+    String interval;
+
+    @Option(names = "--ttl-tolerance", defaultValue = "2s", paramLabel = "DURATION",
+            description = "TTLs further apart than this differ (default ${DEFAULT-VALUE}; e.g. 500ms, 2s).")
+    String ttlTolerance;
+
+    @Option(names = "--sample", paramLabel = "N", description = "Check about N keys per side, picked evenly over the keyspace.")
+    Long sample;
+
+    @Option(names = "--sample-rate", paramLabel = "RATE", description = "Check this share of the keys, e.g. 0.01.")
+    Double sampleRate;
+
+    @Option(names = "--qps", paramLabel = "N", description = "At most N commands per second to the source (default: unlimited).")
+    Double qps;
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "Write every difference to this JSON file.")
+    Path report;
+
+    @Option(names = "--parallel", defaultValue = "4", paramLabel = "N",
+            description = "Workers, each with its own connections to both sides (default ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--batch", defaultValue = "100", paramLabel = "N", description = "Keys per pipelined round trip (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--chunk", defaultValue = "500", paramLabel = "N",
+            description = "Elements per round trip when comparing big collections (default ${DEFAULT-VALUE}).")
+    int chunk;
+
+    @Option(names = "--max-diffs", defaultValue = "1000000", paramLabel = "N",
+            description = "Differences kept for rechecks and the report; more are only counted (default ${DEFAULT-VALUE}).")
+    long maxDiffs;
+
+    @Mixin
+    TlsMixin tls;
+
+    @ArgGroup(exclusive = false, heading = "Source TLS (rediss:// sources):%n")
+    SyncCommand.SourceTls sourceTls = new SyncCommand.SourceTls();
+
+    @Mixin
+    FilterOptions filter;
+
+    @Override
+    public Integer call() throws Exception {
+        Duration every = duration("--interval", interval);
+        Duration tolerance = duration("--ttl-tolerance", ttlTolerance);
+        if (rounds < 1) {
+            throw usage("--rounds must be at least 1");
+        }
+        if (sample != null && sampleRate != null) {
+            throw usage("--sample and --sample-rate cannot be combined");
+        }
+        if (sample != null && sample < 1) {
+            throw usage("--sample must be at least 1");
+        }
+        if (sampleRate != null && !(sampleRate > 0 && sampleRate <= 1)) {
+            throw usage("--sample-rate must be within (0, 1], e.g. 0.01");
+        }
+        if (qps != null && !(qps > 0)) {
+            throw usage("--qps must be positive");
+        }
+        if (parallel < 1 || batch < 1 || chunk < 1 || maxDiffs < 1) {
+            throw usage("--parallel, --batch, --chunk and --max-diffs must be at least 1");
+        }
+        var keyFilter = filter.toFilter();
+
+        Path sourceFile = isFile(source) ? Path.of(source) : null;
+        RedisUri sourceUri = sourceFile == null ? uri("--source", source) : null;
+        RedisUri targetUri = uri("--target", target);
+        CheckOptions opt = new CheckOptions(sourceUri == null ? null : Topology.standalone(sourceUri),
+                new TlsOptions(sourceTls.ca, sourceTls.cert, sourceTls.key, sourceTls.insecure), sourceFile,
+                Topology.standalone(targetUri), tls.toOptions(), level, tolerance, rounds, every,
+                sample == null ? 0 : sample, sampleRate == null ? 1.0 : sampleRate, keyFilter, qps == null ? 0 : qps,
+                batch, chunk, 256 * 1024, parallel, maxDiffs);
+        CheckResult r = new CheckSession(opt).run();
+
+        String from = sourceFile != null ? sourceFile.toString() : sourceUri.redacted();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("ferry check: %s → %s, level %s, %d round(s)%n", from, targetUri.redacted(), level.label(), r.rounds());
+        out.print(Report.table(r));
+        out.printf(Locale.ROOT, "round 1: %,d keys checked in %.1f s (%,.0f keys/s)%n", r.checkedTotal(), r.firstRoundSeconds(),
+                r.keysPerSecond());
+        if (r.identical()) {
+            out.println("result: no differences");
+        } else {
+            StringBuilder b = new StringBuilder();
+            for (Kind k : Kind.values()) {
+                long n = r.count(k);
+                if (n > 0) {
+                    b.append(b.length() == 0 ? "" : ", ").append(String.format("%,d %s", n, k.label()));
+                }
+            }
+            out.printf("result: %,d keys differ (%s)%n", r.differences().size() + r.overflowed(), b);
+        }
+        if (report != null) {
+            Report.writeJson(report, from, targetUri.redacted(), opt, r);
+            out.println("report: " + report);
+        }
+        out.flush();
+        return r.identical() ? 0 : 1;
+    }
+
+    /** A source is a file when it names an existing file or ends with .rdb; otherwise a server URI. */
+    private static boolean isFile(String s) {
+        if (s.contains("://")) {
+            return false;
+        }
+        return s.toLowerCase(Locale.ROOT).endsWith(".rdb") || Files.isRegularFile(Path.of(s));
+    }
+
+    private RedisUri uri(String option, String s) {
+        RedisUri u;
+        try {
+            u = RedisUri.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw usage(option + ": " + e.getMessage());
+        }
+        if (u.db() != null) {
+            throw usage(option + " " + u.redacted() + ": the check compares databases by number; leave the /db out and select databases with --db");
+        }
+        return u;
+    }
+
+    private Duration duration(String option, String s) {
+        try {
+            return Durations.parse(option, s);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}
