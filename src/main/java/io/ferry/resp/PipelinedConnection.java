@@ -219,8 +219,10 @@ public final class PipelinedConnection implements Closeable {
                     return;
                 }
                 // Acknowledge only after the callback ran, so drain() implies all callbacks are done.
-                ackedBytes += sizes[slot];
+                // Count before bytes: a producer reading between the two sees the window as fuller, never emptier.
+                long bytes = sizes[slot];
                 acked = seq + 1;
+                ackedBytes += bytes;
                 Thread w = waiter;
                 if (w != null && acked >= wakeAcked && ackedBytes >= wakeAckedBytes) {
                     LockSupport.unpark(w);
