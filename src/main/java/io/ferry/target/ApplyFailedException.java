@@ -1,0 +1,8 @@
+package io.ferry.target;
+
+/** The target refused a write (or a conflict under --on-conflict fail): the run stops with this message. */
+public final class ApplyFailedException extends RuntimeException {
+    public ApplyFailedException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,144 @@
+package io.ferry.target;
+
+import io.ferry.convert.ConflictPolicy;
+import io.ferry.convert.Expect;
+import io.ferry.convert.KeyCommands;
+import io.ferry.rdb.KeyHeader;
+import io.ferry.rdb.RdbReader;
+import io.ferry.resp.Reply;
+import io.ferry.resp.ReplyCallback;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Sends converted key commands to the key's lane and interprets each reply: counts written and
+ * skipped keys, and records the first failure (a conflict under {@code fail}, or any error
+ * reply) with a message naming the key, so the run can stop and report it.
+ */
+public final class KeyApplier implements KeyCommands {
+    private final RedisTarget target;
+    private final ConflictPolicy policy;
+    private final ApplyStats stats;
+    private final AtomicReference<String> firstFailure = new AtomicReference<>();
+
+    public KeyApplier(RedisTarget target, ConflictPolicy policy, ApplyStats stats) {
+        this.target = target;
+        this.policy = policy;
+        this.stats = stats;
+    }
+
+    /** The first failure seen, or null. */
+    public String failure() {
+        return firstFailure.get();
+    }
+
+    public void fail(String message) {
+        firstFailure.compareAndSet(null, message);
+    }
+
+    @Override
+    public void checkHealthy() {
+        String f = firstFailure.get();
+        if (f != null) {
+            throw new ApplyFailedException(f);
+        }
+    }
+
+    @Override
+    public void send(int db, KeyHeader key, byte[][] argv, Expect expect) {
+        stats.commandsSent.increment();
+        target.laneFor(key.key).send(db, argv, new Outcome(db, key, argv, expect));
+    }
+
+    @Override
+    public void sendFunction(byte[][] argv) {
+        stats.commandsSent.increment();
+        byte[] code = argv[argv.length - 1];
+        String firstLine = new String(code, 0, Math.min(code.length, 80), java.nio.charset.StandardCharsets.UTF_8).split("\n")[0];
+        target.lanes().get(0).send(-1, argv, new ReplyCallback() {
+            @Override
+            public void onReply(Reply r) {
+                if (!r.isError()) {
+                    stats.functionsLoaded.increment();
+                    return;
+                }
+                String msg = ((Reply.Error) r).message();
+                if (msg.contains("already exists") && policy == ConflictPolicy.SKIP) {
+                    stats.conflictsSkipped.increment();
+                } else if (msg.contains("already exists")) {
+                    fail("function library '" + firstLine + "' already exists on the target (--on-conflict fail); use --on-conflict replace or skip");
+                } else {
+                    fail("the target rejected FUNCTION LOAD of '" + firstLine + "': " + msg);
+                }
+            }
+
+            @Override
+            public void onFailure(Throwable cause) {
+                fail("lost the target while loading a function library: " + cause.getMessage());
+            }
+        });
+    }
+
+    private final class Outcome implements ReplyCallback {
+        private final int db;
+        private final KeyHeader key;
+        private final String command;
+        private final Expect expect;
+
+        Outcome(int db, KeyHeader key, byte[][] argv, Expect expect) {
+            this.db = db;
+            this.key = key;
+            this.command = new String(argv[0], java.nio.charset.StandardCharsets.US_ASCII);
+            this.expect = expect;
+        }
+
+        @Override
+        public void onReply(Reply r) {
+            String name = "'" + RdbReader.printable(key.key) + "' (db " + db + ")";
+            if (r.isError()) {
+                String msg = ((Reply.Error) r).message();
+                if (expect == Expect.DONE_UNLESS_BUSY && msg.startsWith("BUSYKEY")) {
+                    conflict(name);
+                    return;
+                }
+                if ((expect == Expect.DONE || expect == Expect.DONE_UNLESS_RENAME_REFUSED) && command.startsWith("RENAME")
+                        && msg.contains("no such key") && key.expireAtMs != KeyHeader.NO_EXPIRE) {
+                    stats.expiredInFlight.increment(); // its TTL ran out while it was being written
+                    return;
+                }
+                stats.keysFailed.increment();
+                fail("the target rejected " + command + " for key " + name + ": " + msg);
+                return;
+            }
+            switch (expect) {
+                case DONE:
+                case DONE_UNLESS_BUSY:
+                    stats.keysWritten.increment();
+                    break;
+                case DONE_UNLESS_RENAME_REFUSED:
+                    if (r.asLong() == 0) {
+                        conflict(name);
+                    } else {
+                        stats.keysWritten.increment();
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            stats.keysFailed.increment();
+            fail("lost the target while writing key '" + RdbReader.printable(key.key) + "': " + cause.getMessage());
+        }
+
+        private void conflict(String name) {
+            if (policy == ConflictPolicy.SKIP) {
+                stats.conflictsSkipped.increment();
+            } else {
+                stats.keysFailed.increment();
+                fail("key " + name + " already exists on the target (--on-conflict fail); use --on-conflict replace to overwrite or skip to keep it");
+            }
+        }
+    }
+}
