@@ -120,11 +120,32 @@ public final class PipelinedConnection implements Closeable {
         }
     }
 
-    /** Flushes and waits until every command sent so far got its reply (callbacks have run). */
+    /**
+     * Flushes and waits until every command sent so far got its reply (callbacks have run). If the
+     * connection failed, waits until every pending callback got its failure, then throws it.
+     */
     public void drain() {
-        flush();
-        awaitAcked(sent, sentBytes);
-        throwIfFailed();
+        try {
+            flush();
+            awaitAcked(sent, sentBytes);
+            throwIfFailed();
+        } catch (RedisException e) {
+            // The reader may still be failing the pending callbacks; "drained" means every callback ran.
+            awaitReaderExit();
+            throw e;
+        }
+    }
+
+    private void awaitReaderExit() {
+        if (Thread.currentThread() == readerThread || failure.get() == null) {
+            return; // e.g. interrupted while waiting: the pipeline itself is fine
+        }
+        try {
+            readerThread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+        sweep(); // anything sent after the reader's last sweep
     }
 
     /** Commands sent but not answered yet. */
@@ -216,19 +237,25 @@ public final class PipelinedConnection implements Closeable {
                 }
                 int slot = slot(seq);
                 ReplyCallback callback = callbacks.getAndSet(slot, null);
-                ackedBytes += sizes[slot];
+                if (callback == null) {
+                    return; // a failure sweep already notified it; the pipeline is dead
+                }
+                long size = sizes[slot];
+                Throwable thrown = null;
+                try {
+                    callback.onReply(reply);
+                } catch (Throwable t) {
+                    thrown = t;
+                }
+                // Acknowledge only after the callback ran: drain() promises that callbacks have run.
+                ackedBytes += size;
                 acked = seq + 1;
                 Thread w = waiter;
                 if (w != null && acked >= wakeAcked && ackedBytes >= wakeAckedBytes) {
                     LockSupport.unpark(w);
                 }
-                if (callback == null) {
-                    return; // a failure sweep already notified it; the pipeline is dead
-                }
-                try {
-                    callback.onReply(reply);
-                } catch (Throwable t) {
-                    fail(new RedisException("reply callback for " + conn.describe() + " threw " + t, t));
+                if (thrown != null) {
+                    fail(new RedisException("reply callback for " + conn.describe() + " threw " + thrown, thrown));
                     return;
                 }
             }
