@@ -43,10 +43,33 @@ public final class KeyApplier implements KeyCommands {
         }
     }
 
+    /**
+     * The commands of one key are sent one after the other by one producer thread; they share a
+     * {@link KeyState} so the key is counted once (written, skipped or failed) however many of its
+     * commands fail.
+     */
+    private final ThreadLocal<KeyState> current = new ThreadLocal<>();
+
     @Override
     public void send(int db, KeyHeader key, byte[][] argv, Expect expect) {
         stats.commandsSent.increment();
-        target.laneFor(key.key).send(db, argv, new Outcome(db, key, argv, expect));
+        KeyState st = current.get();
+        if (st == null || st.header != key) {
+            st = new KeyState(key);
+            current.set(st);
+        }
+        target.laneFor(key.key).send(db, argv, new Outcome(db, st, argv, expect));
+    }
+
+    /** Outcome of one key so far; touched only by its lane's reader thread. */
+    private static final class KeyState {
+        final KeyHeader header;
+        /** Counted already: written, skipped or failed (a later cleanup step does not count it again). */
+        boolean counted;
+
+        KeyState(KeyHeader header) {
+            this.header = header;
+        }
     }
 
     @Override
@@ -80,13 +103,15 @@ public final class KeyApplier implements KeyCommands {
 
     private final class Outcome implements ReplyCallback {
         private final int db;
+        private final KeyState state;
         private final KeyHeader key;
         private final String command;
         private final Expect expect;
 
-        Outcome(int db, KeyHeader key, byte[][] argv, Expect expect) {
+        Outcome(int db, KeyState state, byte[][] argv, Expect expect) {
             this.db = db;
-            this.key = key;
+            this.state = state;
+            this.key = state.header;
             this.command = new String(argv[0], java.nio.charset.StandardCharsets.US_ASCII);
             this.expect = expect;
         }
@@ -102,23 +127,26 @@ public final class KeyApplier implements KeyCommands {
                 }
                 if ((expect == Expect.DONE || expect == Expect.DONE_UNLESS_RENAME_REFUSED) && command.startsWith("RENAME")
                         && msg.contains("no such key") && key.expireAtMs != KeyHeader.NO_EXPIRE) {
-                    stats.expiredInFlight.increment(); // its TTL ran out while it was being written
+                    if (!state.counted) {
+                        state.counted = true;
+                        stats.expiredInFlight.increment(); // its TTL ran out while it was being written
+                    }
                     return;
                 }
-                stats.keysFailed.increment();
+                keyFailed();
                 fail("the target rejected " + command + " for key " + name + ": " + msg);
                 return;
             }
             switch (expect) {
                 case DONE:
                 case DONE_UNLESS_BUSY:
-                    stats.keysWritten.increment();
+                    written();
                     break;
                 case DONE_UNLESS_RENAME_REFUSED:
                     if (r.asLong() == 0) {
                         conflict(name);
                     } else {
-                        stats.keysWritten.increment();
+                        written();
                     }
                     break;
                 default:
@@ -128,15 +156,33 @@ public final class KeyApplier implements KeyCommands {
 
         @Override
         public void onFailure(Throwable cause) {
-            stats.keysFailed.increment();
+            keyFailed();
             fail("lost the target while writing key '" + RdbReader.printable(key.key) + "': " + cause.getMessage());
+        }
+
+        /** A key whose earlier command failed is not counted as written even if its last one succeeds. */
+        private void written() {
+            if (!state.counted) {
+                state.counted = true;
+                stats.keysWritten.increment();
+            }
+        }
+
+        private void keyFailed() {
+            if (!state.counted) {
+                state.counted = true;
+                stats.keysFailed.increment();
+            }
         }
 
         private void conflict(String name) {
             if (policy == ConflictPolicy.SKIP) {
-                stats.conflictsSkipped.increment();
+                if (!state.counted) {
+                    state.counted = true;
+                    stats.conflictsSkipped.increment();
+                }
             } else {
-                stats.keysFailed.increment();
+                keyFailed();
                 fail("key " + name + " already exists on the target (--on-conflict fail); use --on-conflict replace to overwrite or skip to keep it");
             }
         }
