@@ -63,7 +63,7 @@ public final class SnapshotConverter implements RdbHandler {
             return;
         }
         int db = dbMap.applyAsInt(h.db);
-        if (raw.size() <= TINY && isEmptyCollection(raw)) {
+        if (raw.size() <= TINY && raw.mayBeEmptyCollection() && isEmptyCollection(raw)) {
             stats.emptyKeys.increment(); // servers refuse (and skip on load) empty collections
             return;
         }
@@ -129,6 +129,11 @@ public final class SnapshotConverter implements RdbHandler {
         out.sendFunction(argv);
     }
 
+    private static final byte[] RESTORE = Args.b("RESTORE");
+    private static final byte[] REPLACE = Args.b("REPLACE");
+    private static final byte[] ABSTTL = Args.b("ABSTTL");
+    private static final byte[] ZERO = Args.b(0);
+
     private void restore(int db, KeyHeader h, RawValue raw, long now) {
         byte[] payload = RestorePayload.build(raw, target.payloadVersion());
         boolean replace = opt.onConflict() == ConflictPolicy.REPLACE;
@@ -148,16 +153,16 @@ public final class SnapshotConverter implements RdbHandler {
         }
         int n = 4 + (replace ? 1 : 0) + (abs ? 1 : 0);
         argv = new byte[n][];
-        argv[0] = Args.b("RESTORE");
+        argv[0] = RESTORE;
         argv[1] = h.key;
-        argv[2] = Args.b(ttl);
+        argv[2] = ttl == 0 ? ZERO : Args.b(ttl);
         argv[3] = payload;
         int i = 4;
         if (replace) {
-            argv[i++] = Args.b("REPLACE");
+            argv[i++] = REPLACE;
         }
         if (abs) {
-            argv[i] = Args.b("ABSTTL");
+            argv[i] = ABSTTL;
         }
         stats.restoreKeys.increment();
         out.send(db, h, argv, replace ? Expect.DONE : Expect.DONE_UNLESS_BUSY);

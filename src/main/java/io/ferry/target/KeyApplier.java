@@ -105,24 +105,33 @@ public final class KeyApplier implements KeyCommands {
         private final int db;
         private final KeyState state;
         private final KeyHeader key;
-        private final String command;
+        private final byte[] verb; // argv[0]; turned into text only for messages
         private final Expect expect;
 
         Outcome(int db, KeyState state, byte[][] argv, Expect expect) {
             this.db = db;
             this.state = state;
             this.key = state.header;
-            this.command = new String(argv[0], java.nio.charset.StandardCharsets.US_ASCII);
+            this.verb = argv[0];
             this.expect = expect;
+        }
+
+        private String command() {
+            return new String(verb, java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        /** The key as messages name it; built only when a message needs it (not per reply). */
+        private String name() {
+            return "'" + RdbReader.printable(key.key) + "' (db " + db + ")";
         }
 
         @Override
         public void onReply(Reply r) {
-            String name = "'" + RdbReader.printable(key.key) + "' (db " + db + ")";
             if (r.isError()) {
                 String msg = ((Reply.Error) r).message();
+                String command = command();
                 if (expect == Expect.DONE_UNLESS_BUSY && msg.startsWith("BUSYKEY")) {
-                    conflict(name);
+                    conflict();
                     return;
                 }
                 if ((expect == Expect.DONE || expect == Expect.DONE_UNLESS_RENAME_REFUSED) && command.startsWith("RENAME")
@@ -134,7 +143,7 @@ public final class KeyApplier implements KeyCommands {
                     return;
                 }
                 keyFailed();
-                fail("the target rejected " + command + " for key " + name + ": " + msg);
+                fail("the target rejected " + command + " for key " + name() + ": " + msg);
                 return;
             }
             switch (expect) {
@@ -144,7 +153,7 @@ public final class KeyApplier implements KeyCommands {
                     break;
                 case DONE_UNLESS_RENAME_REFUSED:
                     if (r.asLong() == 0) {
-                        conflict(name);
+                        conflict();
                     } else {
                         written();
                     }
@@ -175,7 +184,7 @@ public final class KeyApplier implements KeyCommands {
             }
         }
 
-        private void conflict(String name) {
+        private void conflict() {
             if (policy == ConflictPolicy.SKIP) {
                 if (!state.counted) {
                     state.counted = true;
@@ -183,7 +192,7 @@ public final class KeyApplier implements KeyCommands {
                 }
             } else {
                 keyFailed();
-                fail("key " + name + " already exists on the target (--on-conflict fail); use --on-conflict replace to overwrite or skip to keep it");
+                fail("key " + name() + " already exists on the target (--on-conflict fail); use --on-conflict replace to overwrite or skip to keep it");
             }
         }
     }
