@@ -43,20 +43,15 @@ public final class KeyApplier implements KeyCommands {
         }
     }
 
-    /**
-     * The commands of one key are sent one after the other by one producer thread; they share a
-     * {@link KeyState} so the key is counted once (written, skipped or failed) however many of its
-     * commands fail.
-     */
-    private final ThreadLocal<KeyState> current = new ThreadLocal<>();
-
     @Override
     public void send(int db, KeyHeader key, byte[][] argv, Expect expect) {
         stats.commandsSent.increment();
-        KeyState st = current.get();
-        if (st == null || st.header != key) {
+        // The key's commands share one KeyState, so the key is counted once (written, skipped or
+        // failed) however many of its commands fail.
+        KeyState st = (KeyState) key.applyState;
+        if (st == null) {
             st = new KeyState(key);
-            current.set(st);
+            key.applyState = st;
         }
         target.laneFor(key.key).send(db, argv, new Outcome(db, st, argv, expect));
     }
