@@ -197,7 +197,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 @Override
                 public void endKey(io.ferry.rdb.KeyHeader h, io.ferry.rdb.RawValue raw) {
                     conv.endKey(h, raw);
-                    offsets.set(idx, reader.offset());
+                    offsets.lazySet(idx, reader.offset()); // progress only: no fence per key
                 }
 
                 @Override
