@@ -12,6 +12,7 @@ import io.ferry.status.Progress;
 import io.ferry.target.ApplyFailedException;
 import io.ferry.target.ApplyStats;
 import io.ferry.target.KeyApplier;
+import io.ferry.target.Lane;
 import io.ferry.target.RedisTarget;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
@@ -134,8 +135,7 @@ public final class RestoreCommand implements Callable<Integer> {
                         applier.fail(fileError(e.getCause()));
                     }
                 }
-                t.flush();
-                t.drain();
+                finish(t, applier);
             } finally {
                 pool.shutdownNow();
             }
@@ -151,6 +151,28 @@ public final class RestoreCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Sends what is buffered and waits for every reply, lane by lane, so the summary counts all
+     * of them. A lane that fails (the target died) is recorded as the run's failure instead of
+     * escaping, so the summary is still printed and the first failure (naming a key) is reported.
+     */
+    private void finish(RedisTarget t, KeyApplier applier) {
+        for (Lane l : t.lanes()) {
+            try {
+                l.flush();
+            } catch (RuntimeException e) {
+                applier.fail(fileError(e));
+            }
+        }
+        for (Lane l : t.lanes()) {
+            try {
+                l.drain();
+            } catch (RuntimeException e) {
+                applier.fail(fileError(e));
+            }
+        }
     }
 
     private static long sum(AtomicLongArray a) {
@@ -175,7 +197,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 @Override
                 public void endKey(io.ferry.rdb.KeyHeader h, io.ferry.rdb.RawValue raw) {
                     conv.endKey(h, raw);
-                    offsets.set(idx, reader.offset());
+                    offsets.lazySet(idx, reader.offset()); // progress only: no fence per key
                 }
 
                 @Override

@@ -57,13 +57,15 @@ public final class SnapshotConverter implements RdbHandler {
         if (raw == null) {
             throw new IllegalStateException("the reader must capture raw values for conversion");
         }
-        long now = clock.getAsLong();
+        // The clock is read only for keys that expire (most keys do not; a clock read per key
+        // showed in profiles); the typed path reads it itself, for hash-field TTLs.
+        long now = h.expireAtMs == KeyHeader.NO_EXPIRE ? 0 : clock.getAsLong();
         if (h.expireAtMs != KeyHeader.NO_EXPIRE && h.expireAtMs <= now) {
             stats.expiredKeys.increment();
             return;
         }
         int db = dbMap.applyAsInt(h.db);
-        if (raw.size() <= TINY && isEmptyCollection(raw)) {
+        if (raw.size() <= TINY && raw.mayBeEmptyCollection() && isEmptyCollection(raw)) {
             stats.emptyKeys.increment(); // servers refuse (and skip on load) empty collections
             return;
         }
@@ -80,7 +82,7 @@ public final class SnapshotConverter implements RdbHandler {
         if (big) {
             stats.bigKeys.increment();
         }
-        typed(db, h, raw, now);
+        typed(db, h, raw, now != 0 ? now : clock.getAsLong());
     }
 
     /** Only values this small can be empty collections; checking them costs a tiny decode. */
@@ -129,6 +131,11 @@ public final class SnapshotConverter implements RdbHandler {
         out.sendFunction(argv);
     }
 
+    private static final byte[] RESTORE = Args.b("RESTORE");
+    private static final byte[] REPLACE = Args.b("REPLACE");
+    private static final byte[] ABSTTL = Args.b("ABSTTL");
+    private static final byte[] ZERO = Args.b(0);
+
     private void restore(int db, KeyHeader h, RawValue raw, long now) {
         byte[] payload = RestorePayload.build(raw, target.payloadVersion());
         boolean replace = opt.onConflict() == ConflictPolicy.REPLACE;
@@ -148,16 +155,16 @@ public final class SnapshotConverter implements RdbHandler {
         }
         int n = 4 + (replace ? 1 : 0) + (abs ? 1 : 0);
         argv = new byte[n][];
-        argv[0] = Args.b("RESTORE");
+        argv[0] = RESTORE;
         argv[1] = h.key;
-        argv[2] = Args.b(ttl);
+        argv[2] = ttl == 0 ? ZERO : Args.b(ttl);
         argv[3] = payload;
         int i = 4;
         if (replace) {
-            argv[i++] = Args.b("REPLACE");
+            argv[i++] = REPLACE;
         }
         if (abs) {
-            argv[i] = Args.b("ABSTTL");
+            argv[i] = ABSTTL;
         }
         stats.restoreKeys.increment();
         out.send(db, h, argv, replace ? Expect.DONE : Expect.DONE_UNLESS_BUSY);

@@ -6,18 +6,24 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Collects the raw bytes of one value: in memory up to a limit, then spilled to a temp file. */
+/**
+ * Collects the raw bytes of one value: in memory up to a limit, then spilled to a temp file. A
+ * value that lies within one read buffer (most do) is copied once, straight into its final array.
+ */
 final class Capture {
     private final long memoryLimit;
     private final Path spillDir;
-    private ByteSink mem = new ByteSink(256);
+    private final byte typeByte;
+    private ByteSink mem; // created when the value spans a buffer refill
     private Path file;
     private OutputStream fileOut;
-    private long size;
+    private long size = 1;
 
-    Capture(long memoryLimit, Path spillDir) {
+    /** Starts a capture whose first byte (the value's type, already consumed) is {@code typeByte}. */
+    Capture(long memoryLimit, Path spillDir, byte typeByte) {
         this.memoryLimit = memoryLimit;
         this.spillDir = spillDir;
+        this.typeByte = typeByte;
     }
 
     void write(byte[] b, int off, int len) {
@@ -26,6 +32,10 @@ final class Capture {
             if (fileOut != null) {
                 fileOut.write(b, off, len);
                 return;
+            }
+            if (mem == null) {
+                mem = new ByteSink((int) Math.min(memoryLimit + 1, Math.max(256, 1L + len)));
+                mem.write(typeByte);
             }
             if (mem.size() + len <= memoryLimit) {
                 mem.write(b, off, len);
@@ -48,12 +58,27 @@ final class Capture {
         }
     }
 
-    /** The captured value, or null when it outgrew memory with no spill directory. */
-    RawValue finish() {
+    /**
+     * Adds the value's last bytes and returns it, or null when it outgrew memory with no spill
+     * directory.
+     */
+    RawValue finish(byte[] b, int off, int len) {
+        if (mem == null && fileOut == null && 1L + len <= memoryLimit) {
+            byte[] v = new byte[1 + len];
+            v[0] = typeByte;
+            System.arraycopy(b, off, v, 1, len);
+            return new RawValue(v);
+        }
+        if (len > 0) {
+            write(b, off, len);
+        }
         try {
             if (fileOut != null) {
                 fileOut.close();
                 return file == null ? null : new RawValue(file, size);
+            }
+            if (mem == null) {
+                return new RawValue(new byte[] {typeByte});
             }
             return new RawValue(mem.toByteArray());
         } catch (IOException e) {

@@ -19,6 +19,12 @@ public final class KeyHeader {
     /** Byte offset of the key's type byte in the input. */
     public final long offset;
 
+    /**
+     * Scratch slot for whoever writes this key to a target and needs state shared by the key's
+     * commands (the target applier counts each key once, however many commands it took).
+     */
+    public Object applyState;
+
     public KeyHeader(int db, byte[] key, int rdbType, long expireAtMs, long idleSeconds, int lfuFreq, long offset) {
         this.db = db;
         this.key = key;

@@ -15,7 +15,7 @@ final class RdbInput {
     private static final int BUF = 64 * 1024;
 
     private final InputStream in;
-    private byte[] buf = new byte[BUF];
+    private byte[] buf;
     private int pos;
     private int lim;
     private long base; // absolute offset of buf[0]
@@ -27,8 +27,24 @@ final class RdbInput {
     private Capture capture; // null when not capturing
     private int capMark;
 
+    /** True when the whole input is {@link #buf} (a captured value): nothing to read, nothing to move. */
+    private final boolean fixed;
+
     RdbInput(InputStream in) {
         this.in = in;
+        this.buf = new byte[BUF];
+        this.fixed = false;
+    }
+
+    /**
+     * Reads {@code data} in place, without copying it into a buffer of its own (a small captured
+     * value is decoded this way once per key). The array is never modified.
+     */
+    RdbInput(byte[] data) {
+        this.in = InputStream.nullInputStream();
+        this.buf = data;
+        this.lim = data.length;
+        this.fixed = true;
     }
 
     long offset() {
@@ -39,6 +55,9 @@ final class RdbInput {
     private void need(int n, String what) {
         if (lim - pos >= n) {
             return;
+        }
+        if (fixed) {
+            throw new RdbTruncatedException(what, base + lim);
         }
         account();
         if (pos > 0) {
@@ -65,12 +84,23 @@ final class RdbInput {
         }
     }
 
-    /** Folds consumed bytes into the CRC and the capture buffer. */
+    /**
+     * Folds consumed bytes into the CRC and the capture. Called before the buffer is refilled and
+     * when the CRC is asked for, so the CRC runs over whole buffers, not key-sized pieces.
+     */
     private void account() {
+        accountCrc();
+        accountCapture();
+    }
+
+    private void accountCrc() {
         if (crcOn && pos > crcMark) {
             crc = Crc64.update(crc, buf, crcMark, pos - crcMark);
         }
         crcMark = pos;
+    }
+
+    private void accountCapture() {
         if (capture != null && pos > capMark) {
             capture.write(buf, capMark, pos - capMark);
         }
@@ -164,7 +194,7 @@ final class RdbInput {
 
     /** CRC-64 of every byte consumed so far. */
     long crc() {
-        account();
+        accountCrc();
         return crc;
     }
 
@@ -175,16 +205,16 @@ final class RdbInput {
 
     /** Starts capturing consumed bytes, beginning with {@code firstByte} (already consumed). */
     void startCapture(long memoryLimit, java.nio.file.Path spillDir, byte firstByte) {
-        account();
-        capture = new Capture(memoryLimit, spillDir);
-        capture.write(new byte[] {firstByte}, 0, 1);
+        capture = new Capture(memoryLimit, spillDir, firstByte);
+        capMark = pos;
     }
 
     /** Ends the capture: the captured value, or null when it outgrew memory with no spill dir. */
     RawValue endCapture() {
-        account();
         Capture c = capture;
         capture = null;
-        return c.finish();
+        RawValue v = c.finish(buf, capMark, pos - capMark);
+        capMark = pos;
+        return v;
     }
 }

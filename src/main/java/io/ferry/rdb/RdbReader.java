@@ -46,7 +46,11 @@ public final class RdbReader {
     }
 
     public RdbReader(InputStream input, CaptureMode capture) {
-        this.in = new RdbInput(input);
+        this(new RdbInput(input), capture);
+    }
+
+    private RdbReader(RdbInput in, CaptureMode capture) {
+        this.in = in;
         this.capture = capture;
     }
 
@@ -56,7 +60,15 @@ public final class RdbReader {
 
     /** Decodes one serialized value (type byte first, as captured in a {@link RawValue}). */
     public static void decodeValue(InputStream serialized, ValueSink sink) {
-        RdbReader r = new RdbReader(serialized);
+        decodeValue(new RdbReader(serialized), sink);
+    }
+
+    /** Decodes one serialized value held in memory, reading the array in place. */
+    public static void decodeValue(byte[] serialized, ValueSink sink) {
+        decodeValue(new RdbReader(new RdbInput(serialized), CaptureMode.NONE), sink);
+    }
+
+    private static void decodeValue(RdbReader r, ValueSink sink) {
         r.version = MAX_REDIS_VERSION;
         r.in.crcEnabled(false);
         int type = r.in.u8("a value type");
@@ -204,7 +216,11 @@ public final class RdbReader {
             in.startCapture(capture.enabled() ? capture.memoryLimit() : Integer.MAX_VALUE - 16, capture.spillDir(), (byte) type);
         }
         try {
-            ValueDecoder.decode(this, type, sink);
+            if (sink == null) {
+                ValueDecoder.skip(this, type);
+            } else {
+                ValueDecoder.decode(this, type, sink);
+            }
         } catch (IllegalArgumentException e) {
             throw new RdbFormatException("corrupt " + RdbType.name(type) + " value of key '" + printable(key) + "' in db " + db + ": " + e.getMessage(), offset, e);
         } catch (RdbTruncatedException e) {

@@ -7,6 +7,53 @@ package io.ferry.rdb;
 final class ValueDecoder {
     private ValueDecoder() {}
 
+    /**
+     * Walks past one value reading only its lengths: what a restore needs to capture a value it
+     * sends as it is. Kept apart from {@link #decode} so the hot capture loop stays small (the JIT
+     * compiles it quickly and the element decoders never become hot on that path).
+     */
+    static void skip(RdbReader r, int type) {
+        switch (type) {
+            case RdbType.STRING:
+            case RdbType.HASH_ZIPMAP: case RdbType.LIST_ZIPLIST: case RdbType.SET_INTSET: case RdbType.ZSET_ZIPLIST:
+            case RdbType.HASH_ZIPLIST: case RdbType.HASH_LISTPACK: case RdbType.ZSET_LISTPACK: case RdbType.SET_LISTPACK:
+            case RdbType.HASH_LISTPACK_EX_PRE_GA:
+                r.skipString("a value");
+                return;
+            case RdbType.LIST: case RdbType.SET:
+                for (long i = 0, n = r.len("a collection size"); i < n; i++) {
+                    r.skipString("a list/set element");
+                }
+                return;
+            case RdbType.HASH:
+                for (long i = 0, n = r.len("a hash size"); i < n; i++) {
+                    r.skipString("a hash field");
+                    r.skipString("a hash value");
+                }
+                return;
+            case RdbType.ZSET_2:
+                for (long i = 0, n = r.len("a sorted set size"); i < n; i++) {
+                    r.skipString("a sorted set member");
+                    r.input().skip(8, "a score");
+                }
+                return;
+            case RdbType.LIST_QUICKLIST: case RdbType.LIST_QUICKLIST_2:
+                for (long i = 0, n = r.len("a quicklist node count"); i < n; i++) {
+                    if (type == RdbType.LIST_QUICKLIST_2) {
+                        r.len("a quicklist container");
+                    }
+                    r.skipString("a quicklist node");
+                }
+                return;
+            case RdbType.HASH_LISTPACK_EX:
+                r.input().skip(8, "a hash minimum field expiry");
+                r.skipString("a hash listpack");
+                return;
+            default: // old text scores, field-TTL hashes, streams, modules: rare enough for the full walk
+                decode(r, type, null);
+        }
+    }
+
     static void decode(RdbReader r, int type, ValueSink sink) {
         switch (type) {
             case RdbType.STRING:

@@ -46,7 +46,25 @@ public final class KeyApplier implements KeyCommands {
     @Override
     public void send(int db, KeyHeader key, byte[][] argv, Expect expect) {
         stats.commandsSent.increment();
-        target.laneFor(key.key).send(db, argv, new Outcome(db, key, argv, expect));
+        // The key's commands share one KeyState, so the key is counted once (written, skipped or
+        // failed) however many of its commands fail.
+        KeyState st = (KeyState) key.applyState;
+        if (st == null) {
+            st = new KeyState(key);
+            key.applyState = st;
+        }
+        target.laneFor(key.key).send(db, argv, new Outcome(db, st, argv, expect));
+    }
+
+    /** Outcome of one key so far; touched only by its lane's reader thread. */
+    private static final class KeyState {
+        final KeyHeader header;
+        /** Counted already: written, skipped or failed (a later cleanup step does not count it again). */
+        boolean counted;
+
+        KeyState(KeyHeader header) {
+            this.header = header;
+        }
     }
 
     @Override
@@ -80,45 +98,59 @@ public final class KeyApplier implements KeyCommands {
 
     private final class Outcome implements ReplyCallback {
         private final int db;
+        private final KeyState state;
         private final KeyHeader key;
-        private final String command;
+        private final byte[] verb; // argv[0]; turned into text only for messages
         private final Expect expect;
 
-        Outcome(int db, KeyHeader key, byte[][] argv, Expect expect) {
+        Outcome(int db, KeyState state, byte[][] argv, Expect expect) {
             this.db = db;
-            this.key = key;
-            this.command = new String(argv[0], java.nio.charset.StandardCharsets.US_ASCII);
+            this.state = state;
+            this.key = state.header;
+            this.verb = argv[0];
             this.expect = expect;
+        }
+
+        private String command() {
+            return new String(verb, java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        /** The key as messages name it; built only when a message needs it (not per reply). */
+        private String name() {
+            return "'" + RdbReader.printable(key.key) + "' (db " + db + ")";
         }
 
         @Override
         public void onReply(Reply r) {
-            String name = "'" + RdbReader.printable(key.key) + "' (db " + db + ")";
             if (r.isError()) {
                 String msg = ((Reply.Error) r).message();
+                String command = command();
                 if (expect == Expect.DONE_UNLESS_BUSY && msg.startsWith("BUSYKEY")) {
-                    conflict(name);
+                    conflict();
                     return;
                 }
                 if ((expect == Expect.DONE || expect == Expect.DONE_UNLESS_RENAME_REFUSED) && command.startsWith("RENAME")
                         && msg.contains("no such key") && key.expireAtMs != KeyHeader.NO_EXPIRE) {
-                    stats.expiredInFlight.increment(); // its TTL ran out while it was being written
+                    if (!state.counted) {
+                        state.counted = true;
+                        stats.expiredInFlight.increment(); // its TTL ran out while it was being written
+                    }
                     return;
                 }
-                stats.keysFailed.increment();
-                fail("the target rejected " + command + " for key " + name + ": " + msg);
+                keyFailed();
+                fail("the target rejected " + command + " for key " + name() + ": " + msg);
                 return;
             }
             switch (expect) {
                 case DONE:
                 case DONE_UNLESS_BUSY:
-                    stats.keysWritten.increment();
+                    written();
                     break;
                 case DONE_UNLESS_RENAME_REFUSED:
                     if (r.asLong() == 0) {
-                        conflict(name);
+                        conflict();
                     } else {
-                        stats.keysWritten.increment();
+                        written();
                     }
                     break;
                 default:
@@ -128,16 +160,34 @@ public final class KeyApplier implements KeyCommands {
 
         @Override
         public void onFailure(Throwable cause) {
-            stats.keysFailed.increment();
+            keyFailed();
             fail("lost the target while writing key '" + RdbReader.printable(key.key) + "': " + cause.getMessage());
         }
 
-        private void conflict(String name) {
-            if (policy == ConflictPolicy.SKIP) {
-                stats.conflictsSkipped.increment();
-            } else {
+        /** A key whose earlier command failed is not counted as written even if its last one succeeds. */
+        private void written() {
+            if (!state.counted) {
+                state.counted = true;
+                stats.keysWritten.increment();
+            }
+        }
+
+        private void keyFailed() {
+            if (!state.counted) {
+                state.counted = true;
                 stats.keysFailed.increment();
-                fail("key " + name + " already exists on the target (--on-conflict fail); use --on-conflict replace to overwrite or skip to keep it");
+            }
+        }
+
+        private void conflict() {
+            if (policy == ConflictPolicy.SKIP) {
+                if (!state.counted) {
+                    state.counted = true;
+                    stats.conflictsSkipped.increment();
+                }
+            } else {
+                keyFailed();
+                fail("key " + name() + " already exists on the target (--on-conflict fail); use --on-conflict replace to overwrite or skip to keep it");
             }
         }
     }

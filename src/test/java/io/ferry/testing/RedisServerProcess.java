@@ -89,6 +89,15 @@ public final class RedisServerProcess implements AutoCloseable {
         return new RedisUri("127.0.0.1", port, null, password, null, false);
     }
 
+    /**
+     * This server's URI as a command line takes it, password included ({@link RedisUri#toString()}
+     * masks the password, so it cannot be passed to {@code --target}).
+     */
+    public String uriWithPassword() {
+        String auth = password == null ? "" : ":" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "@";
+        return "redis://" + auth + "127.0.0.1:" + port;
+    }
+
     /** A new connection to this server (the caller closes it). */
     public RedisConnection connection() {
         return RedisConnection.open(uri(), null, Duration.ofSeconds(5));

@@ -1,0 +1,220 @@
+package io.ferry.target;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.resp.RedisConnection;
+import io.ferry.resp.Reply;
+import io.ferry.testing.Rdbs;
+import io.ferry.testing.RedisServerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.BitSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Big keys stream through in bounded memory: a 1,000,000-field hash, a 1,000,000-member zset and
+ * a 200,000-element list and set are restored by a child JVM with a 32 MiB heap (smaller than the
+ * hash's raw payload plus one copy) and {@code --big-key-bytes 1mb}. The target must then hold
+ * exactly the generated values: every element is read back with HSCAN/ZSCAN/SSCAN/LRANGE and
+ * checked against the formula that generated it. A control run that holds whole values in memory
+ * (a huge --big-key-bytes) must run out of that heap, which shows the heap is small enough to
+ * catch any buffering of a whole collection.
+ */
+@Timeout(300)
+class RestoreBigKeysIT {
+    static final String HEAP = "-Xmx32m";
+    static final int HASH = 1_000_000;
+    static final int ZSET = 1_000_000;
+    static final int LIST = 200_000;
+    static final int SET = 200_000;
+
+    static RedisServerProcess source;
+    static RedisServerProcess target;
+    static Path rdb;
+
+    /** Fills a key server-side in batches of 1000; element j (1-based) is given by the formulas below. */
+    static final String FILL = ""
+            + "local kind, n = ARGV[1], tonumber(ARGV[2])\n"
+            + "for i = 1, n, 1000 do\n"
+            + "  local a = {}\n"
+            + "  for j = i, math.min(i + 999, n) do\n"
+            + "    if kind == 'hash' then a[#a + 1] = 'f' .. j; a[#a + 1] = 'v' .. j\n"
+            + "    elseif kind == 'zset' then a[#a + 1] = tostring((j % 7919) * 0.25 - j); a[#a + 1] = 'm' .. j\n"
+            + "    elseif kind == 'list' then a[#a + 1] = 'l' .. j .. ':' .. ((j * 2654435761) % 4294967296)\n"
+            + "    else a[#a + 1] = 's' .. j end\n"
+            + "  end\n"
+            + "  local cmd = ({hash = 'HSET', zset = 'ZADD', list = 'RPUSH', set = 'SADD'})[kind]\n"
+            + "  redis.call(cmd, KEYS[1], unpack(a))\n"
+            + "end\n"
+            + "return n\n";
+
+    static String listElement(long j) {
+        return "l" + j + ":" + (j * 2654435761L) % 4294967296L;
+    }
+
+    static double score(long j) {
+        return (j % 7919) * 0.25 - j;
+    }
+
+    @BeforeAll
+    static void makeRdb() throws Exception {
+        long t0 = System.nanoTime();
+        source = RedisServerProcess.start();
+        target = RedisServerProcess.start();
+        try (RedisConnection c = source.connection()) {
+            c.call("EVAL", FILL, "1", "big:hash", "hash", Integer.toString(HASH));
+            c.call("EVAL", FILL, "1", "big:zset", "zset", Integer.toString(ZSET));
+            c.call("EVAL", FILL, "1", "big:list", "list", Integer.toString(LIST));
+            c.call("EVAL", FILL, "1", "big:set", "set", Integer.toString(SET));
+            c.call("PEXPIRE", "big:zset", "3600000");
+            for (int i = 0; i < 100; i++) {
+                c.call("SET", "small:" + i, "v" + i);
+            }
+            assertThat(c.call("HLEN", "big:hash").asLong()).isEqualTo(HASH);
+            rdb = Rdbs.save(source, Files.createTempDirectory("ferry-bigkeys-").resolve("big.rdb"));
+            expireAt = c.call("PEXPIRETIME", "big:zset").asLong();
+        }
+        source.close(); // everything needed is in the RDB and the formulas
+        System.err.printf("source filled and saved in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    static long expireAt;
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (source != null) {
+            source.close();
+        }
+        if (target != null) {
+            target.close();
+        }
+        if (rdb != null) {
+            Files.deleteIfExists(rdb);
+            Files.deleteIfExists(rdb.getParent());
+        }
+    }
+
+    record Child(int exit, String output) {}
+
+    /** Runs {@code ferry restore} in a child JVM with the small heap. */
+    static Child restoreInChild(String... extra) throws Exception {
+        Path log = Files.createTempFile("ferry-child-", ".log");
+        List<String> cmd = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), HEAP, "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"),
+                "io.ferry.cli.Main", "restore", rdb.toString(), "--target", target.uri().toString()));
+        cmd.addAll(List.of(extra));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean done = p.waitFor(180, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly().waitFor();
+        }
+        String out = Files.readString(log);
+        Files.deleteIfExists(log);
+        System.err.println("$ java " + HEAP + " … " + String.join(" ", cmd.subList(5, cmd.size())) + "\n" + out
+                + "(child ran " + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+        assertThat(done).as("child finished within 180 s; output:\n%s", out).isTrue();
+        return new Child(p.exitValue(), out);
+    }
+
+    @Test
+    void bigKeysRestoreExactlyInASmallHeap() throws Exception {
+        try (RedisConnection t = target.connection()) {
+            Rdbs.wipe(t);
+        }
+        Child r = restoreInChild("--big-key-bytes", "1mb");
+        assertThat(r.exit()).as("exit status; output:\n%s", r.output()).isZero();
+        assertThat(r.output()).contains("104 keys written").contains("4 big").doesNotContain("OutOfMemoryError");
+        long t0 = System.nanoTime();
+        try (RedisConnection t = target.connection()) {
+            assertThat(t.call("DBSIZE").asLong()).isEqualTo(104);
+            assertThat(t.call("HLEN", "big:hash").asLong()).isEqualTo(HASH);
+            assertThat(t.call("ZCARD", "big:zset").asLong()).isEqualTo(ZSET);
+            assertThat(t.call("LLEN", "big:list").asLong()).isEqualTo(LIST);
+            assertThat(t.call("SCARD", "big:set").asLong()).isEqualTo(SET);
+            assertThat(t.call("PEXPIRETIME", "big:zset").asLong()).isEqualTo(expireAt);
+            assertThat(t.call("PTTL", "big:hash").asLong()).isEqualTo(-1);
+
+            // Plain checks per element (an AssertJ assertion per element would dominate the run time).
+            List<String> wrong = new ArrayList<>();
+            BitSet seen = new BitSet();
+            scan(t, "HSCAN", "big:hash", (k, v) -> {
+                int j = Integer.parseInt(k.substring(1));
+                if (!k.startsWith("f") || !v.equals("v" + j) || seen.get(j)) {
+                    wrong.add("hash " + k + "=" + v);
+                }
+                seen.set(j);
+            });
+            assertThat(seen.cardinality()).as("distinct hash fields").isEqualTo(HASH);
+            assertThat(seen.nextSetBit(0)).isEqualTo(1);
+
+            seen.clear();
+            scan(t, "ZSCAN", "big:zset", (m, sc) -> {
+                int j = Integer.parseInt(m.substring(1));
+                if (!m.startsWith("m") || Double.parseDouble(sc) != score(j) || seen.get(j)) {
+                    wrong.add("zset " + m + " score " + sc);
+                }
+                seen.set(j);
+            });
+            assertThat(seen.cardinality()).as("distinct zset members").isEqualTo(ZSET);
+            assertThat(seen.nextSetBit(0)).isEqualTo(1);
+
+            seen.clear();
+            scan(t, "SSCAN", "big:set", (m, unused) -> {
+                int j = Integer.parseInt(m.substring(1));
+                if (!m.startsWith("s") || seen.get(j)) {
+                    wrong.add("set " + m);
+                }
+                seen.set(j);
+            });
+            assertThat(seen.cardinality()).as("distinct set members").isEqualTo(SET);
+            assertThat(seen.nextSetBit(0)).isEqualTo(1);
+
+            int expected = 1;
+            for (int start = 0; start < LIST; start += 10_000) {
+                for (Reply e : t.call("LRANGE", "big:list", Integer.toString(start), Integer.toString(start + 9_999)).asList()) {
+                    String want = listElement(expected++);
+                    if (!e.asString().equals(want)) {
+                        wrong.add("list element " + (expected - 2) + " = " + e.asString() + ", expected " + want);
+                    }
+                }
+            }
+            assertThat(expected - 1).isEqualTo(LIST);
+            assertThat(wrong).as("elements that differ from the source").isEmpty();
+            assertThat(t.call("KEYS", "*ferry-tmp*").asList()).isEmpty();
+        }
+        System.err.printf("target verified in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Walks a whole collection with a SCAN-family command; {@code each} gets (element, score/value or null). */
+    static void scan(RedisConnection c, String command, String key, java.util.function.BiConsumer<String, String> each) {
+        boolean pairs = !command.equals("SSCAN");
+        String cursor = "0";
+        do {
+            List<Reply> page = c.call(command, key, cursor, "COUNT", "5000").asList();
+            cursor = page.get(0).asString();
+            List<Reply> items = page.get(1).asList();
+            for (int i = 0; i < items.size(); i += pairs ? 2 : 1) {
+                each.accept(items.get(i).asString(), pairs ? items.get(i + 1).asString() : null);
+            }
+        } while (!cursor.equals("0"));
+    }
+
+    @Test
+    void controlHoldingWholeValuesInMemoryRunsOutOfThatHeap() throws Exception {
+        try (RedisConnection t = target.connection()) {
+            Rdbs.wipe(t);
+        }
+        Child r = restoreInChild("--big-key-bytes", "1gb");
+        assertThat(r.exit()).as("exit status; output:\n%s", r.output()).isNotZero();
+        assertThat(r.output()).contains("OutOfMemoryError");
+    }
+}
