@@ -90,13 +90,16 @@ class SyncIT {
                 s.call("EVAL", "for i=1,5000 do redis.call('set', 'bulk:' .. ARGV[1] .. ':' .. i, string.rep('x', 100)) end", "0", Integer.toString(i));
             }
             slowTarget.throttleToServer(2_000_000); // the snapshot takes a few seconds to apply
+            proxy.throttleToClient(2_000_000); // and to arrive, so the cut lands inside the transfer
             RedisUri viaProxy = RedisUri.parse("redis://127.0.0.1:" + proxy.port());
             try (SyncHarness sync = new SyncHarness(viaProxy, RedisUri.parse("redis://127.0.0.1:" + slowTarget.port()), state)) {
                 while (!sync.session.stats().state.equals("snapshot")) {
                     Thread.sleep(10);
                 }
                 Thread.sleep(300);
+                assertThat(sync.session.stats().snapshotBytes.get()).as("snapshot still arriving").isZero();
                 proxy.cut();
+                proxy.throttleToClient(0);
                 slowTarget.throttleToServer(0);
                 s.call("SET", "written-after-cut", "1");
                 sync.awaitZeroLag(s, Duration.ofSeconds(90));

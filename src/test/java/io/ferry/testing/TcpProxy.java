@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback TCP proxy for fault tests: forwards to a server, and can cut every live connection,
- * or throttle the bytes flowing towards the server (to make a target slow).
+ * or throttle the bytes flowing either way (a slow target, a slow snapshot transfer).
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong connections = new AtomicLong();
     private volatile long bytesPerSecondToServer; // 0: unlimited
+    private volatile long bytesPerSecondToClient;
     private volatile boolean closed;
 
     public TcpProxy(int targetPort) throws IOException {
@@ -41,6 +42,11 @@ public final class TcpProxy implements AutoCloseable {
     /** Limits the client → server direction (0 lifts the limit). */
     public void throttleToServer(long bytesPerSecond) {
         this.bytesPerSecondToServer = bytesPerSecond;
+    }
+
+    /** Limits the server → client direction (0 lifts the limit). */
+    public void throttleToClient(long bytesPerSecond) {
+        this.bytesPerSecondToClient = bytesPerSecond;
     }
 
     /** Closes every live connection (new ones are still accepted). */
@@ -81,7 +87,7 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    long limit = towardsServer ? bytesPerSecondToServer : 0;
+                    long limit = towardsServer ? bytesPerSecondToServer : bytesPerSecondToClient;
                     if (limit > 0) {
                         Thread.sleep(Math.max(1, n * 1000L / limit));
                     }
