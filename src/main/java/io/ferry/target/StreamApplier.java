@@ -290,6 +290,8 @@ public final class StreamApplier {
         private volatile long firstStart = Long.MAX_VALUE;
         private long lastEnd;
         private final ConcurrentLinkedQueue<Long> unconfirmed = new ConcurrentLinkedQueue<>();
+        private final ReplyCallback expectOk = this::expectOk;
+        private final ReplyCallback expectQueued = this::expectQueued;
 
         Batch(int lane) {
             this.lane = lane;
@@ -351,35 +353,33 @@ public final class StreamApplier {
             Lane l = lanes.get(lane);
             long start = firstStart;
             unconfirmed.add(start); // before the buffer forgets it, so the applied offset never overshoots
-            List<String> names = new ArrayList<>(argvs.size());
+            // The commands of this batch, for error messages: their names are only worked out for a rejected one.
+            List<byte[][]> batch = new ArrayList<>(argvs);
             if (transactional) {
-                l.send(-1, new byte[][] {Args.b("MULTI")}, this::expectOk);
+                l.send(-1, new byte[][] {Args.b("MULTI")}, expectOk);
             }
-            for (int i = 0; i < argvs.size(); i++) {
-                byte[][] argv = argvs.get(i);
-                names.add(CommandTable.name(argv));
-                String name = names.get(i);
-                l.send(dbs.get(i), argv, transactional ? this::expectQueued : r -> onCommandReply(r, name));
+            for (int i = 0; i < batch.size(); i++) {
+                byte[][] argv = batch.get(i);
+                l.send(dbs.get(i), argv, transactional ? expectQueued : r -> onCommandReply(r, argv));
             }
             // The checkpoint records the end of everything dispatched so far on this lane.
             long ckpt = Math.max(end, 0);
             if (allCheckpoints) {
                 for (int i = 0; i < lanes.size(); i++) {
-                    l.send(0, new byte[][] {Args.b("SET"), checkpointKey(i), Args.b(checkpointValue(ckpt))}, transactional ? this::expectQueued : this::expectOk);
+                    l.send(0, new byte[][] {Args.b("SET"), checkpointKey(i), Args.b(checkpointValue(ckpt))}, transactional ? expectQueued : expectOk);
                 }
             } else {
-                l.send(0, new byte[][] {Args.b("SET"), checkpointKey(lane), Args.b(checkpointValue(ckpt))}, transactional ? this::expectQueued : this::expectOk);
+                l.send(0, new byte[][] {Args.b("SET"), checkpointKey(lane), Args.b(checkpointValue(ckpt))}, transactional ? expectQueued : expectOk);
             }
-            List<String> batchNames = names;
             ReplyCallback done = new ReplyCallback() {
                 @Override
                 public void onReply(Reply r) {
                     if (transactional) {
-                        execReply(r, batchNames);
+                        execReply(r, batch);
                     } else if (r.isError()) {
                         fail("the target refused to record the checkpoint: " + ((Reply.Error) r).message());
                     }
-                    applied.add(batchNames.size());
+                    applied.add(batch.size());
                     unconfirmed.poll();
                 }
 
@@ -414,21 +414,21 @@ public final class StreamApplier {
             }
         }
 
-        private void onCommandReply(Reply r, String name) {
+        private void onCommandReply(Reply r, byte[][] argv) {
             if (r.isError()) {
-                commandError(((Reply.Error) r).message(), name);
+                commandError(((Reply.Error) r).message(), CommandTable.name(argv));
             }
         }
 
-        private void execReply(Reply r, List<String> names) {
+        private void execReply(Reply r, List<byte[][]> batch) {
             if (r.isError()) {
                 fail("the target aborted a batch: " + ((Reply.Error) r).message());
                 return;
             }
             List<Reply> results = r.asList();
-            for (int i = 0; i < results.size() && i < names.size(); i++) {
+            for (int i = 0; i < results.size() && i < batch.size(); i++) {
                 if (results.get(i).isError()) {
-                    commandError(((Reply.Error) results.get(i)).message(), names.get(i));
+                    commandError(((Reply.Error) results.get(i)).message(), CommandTable.name(batch.get(i)));
                 }
             }
         }
