@@ -174,7 +174,7 @@ public final class StreamApplier {
     }
 
     private int laneIndex(byte[] key) {
-        return lanes.indexOf(target.laneFor(key));
+        return target.laneIndex(key);
     }
 
     /** A source MULTI/EXEC block: on one lane when all its keys share one, else a barrier. */
