@@ -81,20 +81,22 @@ public final class KeyApplier implements KeyCommands {
     private final class Outcome implements ReplyCallback {
         private final int db;
         private final KeyHeader key;
-        private final String command;
+        private final byte[] commandName;
         private final Expect expect;
 
         Outcome(int db, KeyHeader key, byte[][] argv, Expect expect) {
             this.db = db;
             this.key = key;
-            this.command = new String(argv[0], java.nio.charset.StandardCharsets.US_ASCII);
+            this.commandName = argv[0];
             this.expect = expect;
         }
 
         @Override
         public void onReply(Reply r) {
-            String name = "'" + RdbReader.printable(key.key) + "' (db " + db + ")";
             if (r.isError()) {
+                // Texts for messages are only built for errors: this runs once per key of the snapshot.
+                String name = name();
+                String command = new String(commandName, java.nio.charset.StandardCharsets.US_ASCII);
                 String msg = ((Reply.Error) r).message();
                 if (expect == Expect.DONE_UNLESS_BUSY && msg.startsWith("BUSYKEY")) {
                     conflict(name);
@@ -116,7 +118,7 @@ public final class KeyApplier implements KeyCommands {
                     break;
                 case DONE_UNLESS_RENAME_REFUSED:
                     if (r.asLong() == 0) {
-                        conflict(name);
+                        conflict(name());
                     } else {
                         stats.keysWritten.increment();
                     }
@@ -130,6 +132,10 @@ public final class KeyApplier implements KeyCommands {
         public void onFailure(Throwable cause) {
             stats.keysFailed.increment();
             fail("lost the target while writing key '" + RdbReader.printable(key.key) + "': " + cause.getMessage());
+        }
+
+        private String name() {
+            return "'" + RdbReader.printable(key.key) + "' (db " + db + ")";
         }
 
         private void conflict(String name) {
