@@ -19,7 +19,12 @@ public final class RespWriter {
 
     /** Appends one command. */
     public void command(byte[]... argv) {
-        ensure(encodedSize(argv));
+        command(argv, encodedSize(argv));
+    }
+
+    /** Appends one command whose {@link #encodedSize} the caller already knows. */
+    public void command(byte[][] argv, long encodedSize) {
+        ensure(encodedSize);
         buf[size++] = '*';
         writeDecimal(argv.length);
         for (byte[] arg : argv) {
