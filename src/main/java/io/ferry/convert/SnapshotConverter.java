@@ -19,6 +19,11 @@ import java.util.function.LongSupplier;
  */
 public final class SnapshotConverter implements RdbHandler {
     private static final AtomicLong TMP_SEQ = new AtomicLong();
+    // Shared by every RESTORE (argv elements are never modified once built).
+    private static final byte[] RESTORE = Args.b("RESTORE");
+    private static final byte[] REPLACE = Args.b("REPLACE");
+    private static final byte[] ABSTTL = Args.b("ABSTTL");
+    private static final byte[] ZERO = Args.b(0);
 
     private final TargetFeatures target;
     private final ConvertOptions opt;
@@ -148,16 +153,16 @@ public final class SnapshotConverter implements RdbHandler {
         }
         int n = 4 + (replace ? 1 : 0) + (abs ? 1 : 0);
         argv = new byte[n][];
-        argv[0] = Args.b("RESTORE");
+        argv[0] = RESTORE;
         argv[1] = h.key;
-        argv[2] = Args.b(ttl);
+        argv[2] = ttl == 0 ? ZERO : Args.b(ttl);
         argv[3] = payload;
         int i = 4;
         if (replace) {
-            argv[i++] = Args.b("REPLACE");
+            argv[i++] = REPLACE;
         }
         if (abs) {
-            argv[i] = Args.b("ABSTTL");
+            argv[i] = ABSTTL;
         }
         stats.restoreKeys.increment();
         out.send(db, h, argv, replace ? Expect.DONE : Expect.DONE_UNLESS_BUSY);
