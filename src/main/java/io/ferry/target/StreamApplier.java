@@ -47,6 +47,7 @@ public final class StreamApplier {
     public final LongAdder barriers = new LongAdder();
 
     private int db;
+    private long added; // commands added to lane batches so far (the age of a pending batch is measured in these)
     private volatile long dispatched;
     private volatile long appliedOffset;
     private List<ReplCommand> multi; // inside a source MULTI block
@@ -169,8 +170,25 @@ public final class StreamApplier {
         Batch b = batches[lane];
         if (b.size() >= batchCommands) {
             b.flush();
+            flushStale();
         }
         b.add(dbMap.applyAsInt(db), argv, c.startOffset());
+        added++;
+    }
+
+    /**
+     * Sends the partial batches of lanes that got few commands while others filled theirs. Without
+     * this, under a sustained backlog (no idle moment) with skewed keys, a quiet lane kept its
+     * batch unsent, and held back the applied offset, until the source paused.
+     */
+    private void flushStale() {
+        long maxAge = (long) batchCommands * batches.length;
+        for (Batch x : batches) {
+            if (x.size() > 0 && added - x.firstAdded >= maxAge) {
+                x.flush();
+                lanes.get(x.lane).flush();
+            }
+        }
     }
 
     private int laneIndex(byte[] key) {
@@ -288,6 +306,7 @@ public final class StreamApplier {
         private final List<byte[][]> argvs = new ArrayList<>();
         private final List<Integer> dbs = new ArrayList<>();
         private volatile long firstStart = Long.MAX_VALUE;
+        private long firstAdded; // value of StreamApplier.added when the pending commands began
         private long lastEnd;
         private final ConcurrentLinkedQueue<Long> unconfirmed = new ConcurrentLinkedQueue<>();
         private final ReplyCallback expectOk = this::expectOk;
@@ -310,6 +329,7 @@ public final class StreamApplier {
         void add(int targetDb, byte[][] argv, long start) {
             if (argvs.isEmpty()) {
                 firstStart = start;
+                firstAdded = added;
             }
             argvs.add(argv);
             dbs.add(targetDb);
