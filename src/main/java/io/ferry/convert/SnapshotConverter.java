@@ -19,6 +19,11 @@ import java.util.function.LongSupplier;
  */
 public final class SnapshotConverter implements RdbHandler {
     private static final AtomicLong TMP_SEQ = new AtomicLong();
+    // Shared by every RESTORE (argv elements are never modified once built).
+    private static final byte[] RESTORE = Args.b("RESTORE");
+    private static final byte[] REPLACE = Args.b("REPLACE");
+    private static final byte[] ABSTTL = Args.b("ABSTTL");
+    private static final byte[] ZERO = Args.b(0);
 
     private final TargetFeatures target;
     private final ConvertOptions opt;

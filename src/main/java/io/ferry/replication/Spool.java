@@ -31,6 +31,7 @@ public final class Spool implements Closeable {
     private long currentStart = -1;
     private volatile long written; // committed bytes, visible to the reader
     private volatile long released;
+    private long nextRelease; // release() below this position has nothing to delete (releasing thread only)
     private volatile boolean finished; // no more bytes will come (link ended)
     private volatile Throwable failure;
 
@@ -109,9 +110,12 @@ public final class Spool implements Closeable {
         return new Reader(position);
     }
 
-    /** Deletes segments wholly before {@code position}. */
+    /** Deletes segments wholly before {@code position}. Called by the reading thread, after each command. */
     public void release(long position) {
         released = Math.max(released, position);
+        if (position < nextRelease) {
+            return; // the oldest segment ends beyond position: nothing to delete yet
+        }
         for (var e : segments.entrySet()) {
             Long next = segments.higherKey(e.getKey());
             if (next != null && next <= position) {
@@ -124,6 +128,12 @@ public final class Spool implements Closeable {
             } else {
                 break;
             }
+        }
+        // Segments are exactly segmentBytes long, so the oldest one ends where the next begins.
+        var first = segments.firstEntry();
+        if (first != null) {
+            Long next = segments.higherKey(first.getKey());
+            nextRelease = next != null ? next : first.getKey() + segmentBytes;
         }
     }
 

@@ -88,7 +88,7 @@ public final class PipelinedConnection implements Closeable {
             notifyFailure(callback, e);
             throw e;
         }
-        writer.command(argv); // nothing is flushed before the slot is published below
+        writer.command(argv, size); // nothing is flushed before the slot is published below
         long seq = sent;
         int slot = slot(seq);
         callbacks.setPlain(slot, callback);

@@ -19,7 +19,12 @@ public final class RespWriter {
 
     /** Appends one command. */
     public void command(byte[]... argv) {
-        ensure(encodedSize(argv));
+        command(argv, encodedSize(argv));
+    }
+
+    /** Appends one command whose {@link #encodedSize} the caller already knows. */
+    public void command(byte[][] argv, long encodedSize) {
+        ensure(encodedSize);
         buf[size++] = '*';
         writeDecimal(argv.length);
         for (byte[] arg : argv) {
@@ -93,9 +98,17 @@ public final class RespWriter {
     }
 
     private static int decimalLength(int n) {
-        int len = 1;
-        while (n >= 10) {
-            n /= 10;
+        if (n < 10) {
+            return 1;
+        }
+        if (n < 100) {
+            return 2;
+        }
+        if (n < 1000) {
+            return 3;
+        }
+        int len = 4;
+        for (int x = n / 10_000; x > 0; x /= 10) {
             len++;
         }
         return len;

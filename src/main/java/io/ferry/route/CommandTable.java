@@ -1,6 +1,7 @@
 package io.ferry.route;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -67,8 +68,32 @@ public final class CommandTable {
     private CommandTable() {}
 
     public static Kind kind(byte[] name) {
+        // A stream repeats a handful of names: remember recent ones by their exact bytes, so the
+        // common case neither allocates nor upper-cases. Entries are immutable; a racing
+        // overwrite only costs a lookup.
+        int slot = cacheSlot(name);
+        Cached c = CACHE[slot];
+        if (c != null && Arrays.equals(c.name, name)) {
+            return c.kind;
+        }
         Kind k = KINDS.get(new String(name, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT));
-        return k == null ? Kind.UNKNOWN : k;
+        k = k == null ? Kind.UNKNOWN : k;
+        if (name.length <= 32) {
+            CACHE[slot] = new Cached(name.clone(), k);
+        }
+        return k;
+    }
+
+    private record Cached(byte[] name, Kind kind) {}
+
+    private static final Cached[] CACHE = new Cached[64];
+
+    private static int cacheSlot(byte[] name) {
+        int h = name.length;
+        for (int i = 0; i < name.length && i < 8; i++) {
+            h = h * 31 + name[i];
+        }
+        return (h ^ (h >>> 7)) & (CACHE.length - 1);
     }
 
     public static String name(byte[][] argv) {

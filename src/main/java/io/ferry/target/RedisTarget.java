@@ -81,7 +81,12 @@ public final class RedisTarget implements AutoCloseable {
     }
 
     public Lane laneFor(byte[] key) {
-        return lanes.get(Math.floorMod(hash(key), lanes.size()));
+        return lanes.get(laneIndex(key));
+    }
+
+    /** Index in {@link #lanes()} of the lane of {@code key}. */
+    public int laneIndex(byte[] key) {
+        return Math.floorMod(hash(key), lanes.size());
     }
 
     public List<Lane> lanes() {

@@ -47,6 +47,7 @@ public final class StreamApplier {
     public final LongAdder barriers = new LongAdder();
 
     private int db;
+    private long added; // commands added to lane batches so far (the age of a pending batch is measured in these)
     private volatile long dispatched;
     private volatile long appliedOffset;
     private List<ReplCommand> multi; // inside a source MULTI block
@@ -169,12 +170,29 @@ public final class StreamApplier {
         Batch b = batches[lane];
         if (b.size() >= batchCommands) {
             b.flush();
+            flushStale();
         }
         b.add(dbMap.applyAsInt(db), argv, c.startOffset());
+        added++;
+    }
+
+    /**
+     * Sends the partial batches of lanes that got few commands while others filled theirs. Without
+     * this, under a sustained backlog (no idle moment) with skewed keys, a quiet lane kept its
+     * batch unsent, and held back the applied offset, until the source paused.
+     */
+    private void flushStale() {
+        long maxAge = (long) batchCommands * batches.length;
+        for (Batch x : batches) {
+            if (x.size() > 0 && added - x.firstAdded >= maxAge) {
+                x.flush();
+                lanes.get(x.lane).flush();
+            }
+        }
     }
 
     private int laneIndex(byte[] key) {
-        return lanes.indexOf(target.laneFor(key));
+        return target.laneIndex(key);
     }
 
     /** A source MULTI/EXEC block: on one lane when all its keys share one, else a barrier. */
@@ -288,8 +306,11 @@ public final class StreamApplier {
         private final List<byte[][]> argvs = new ArrayList<>();
         private final List<Integer> dbs = new ArrayList<>();
         private volatile long firstStart = Long.MAX_VALUE;
+        private long firstAdded; // value of StreamApplier.added when the pending commands began
         private long lastEnd;
         private final ConcurrentLinkedQueue<Long> unconfirmed = new ConcurrentLinkedQueue<>();
+        private final ReplyCallback expectOk = this::expectOk;
+        private final ReplyCallback expectQueued = this::expectQueued;
 
         Batch(int lane) {
             this.lane = lane;
@@ -308,6 +329,7 @@ public final class StreamApplier {
         void add(int targetDb, byte[][] argv, long start) {
             if (argvs.isEmpty()) {
                 firstStart = start;
+                firstAdded = added;
             }
             argvs.add(argv);
             dbs.add(targetDb);
@@ -351,35 +373,33 @@ public final class StreamApplier {
             Lane l = lanes.get(lane);
             long start = firstStart;
             unconfirmed.add(start); // before the buffer forgets it, so the applied offset never overshoots
-            List<String> names = new ArrayList<>(argvs.size());
+            // The commands of this batch, for error messages: their names are only worked out for a rejected one.
+            List<byte[][]> batch = new ArrayList<>(argvs);
             if (transactional) {
-                l.send(-1, new byte[][] {Args.b("MULTI")}, this::expectOk);
+                l.send(-1, new byte[][] {Args.b("MULTI")}, expectOk);
             }
-            for (int i = 0; i < argvs.size(); i++) {
-                byte[][] argv = argvs.get(i);
-                names.add(CommandTable.name(argv));
-                String name = names.get(i);
-                l.send(dbs.get(i), argv, transactional ? this::expectQueued : r -> onCommandReply(r, name));
+            for (int i = 0; i < batch.size(); i++) {
+                byte[][] argv = batch.get(i);
+                l.send(dbs.get(i), argv, transactional ? expectQueued : r -> onCommandReply(r, argv));
             }
             // The checkpoint records the end of everything dispatched so far on this lane.
             long ckpt = Math.max(end, 0);
             if (allCheckpoints) {
                 for (int i = 0; i < lanes.size(); i++) {
-                    l.send(0, new byte[][] {Args.b("SET"), checkpointKey(i), Args.b(checkpointValue(ckpt))}, transactional ? this::expectQueued : this::expectOk);
+                    l.send(0, new byte[][] {Args.b("SET"), checkpointKey(i), Args.b(checkpointValue(ckpt))}, transactional ? expectQueued : expectOk);
                 }
             } else {
-                l.send(0, new byte[][] {Args.b("SET"), checkpointKey(lane), Args.b(checkpointValue(ckpt))}, transactional ? this::expectQueued : this::expectOk);
+                l.send(0, new byte[][] {Args.b("SET"), checkpointKey(lane), Args.b(checkpointValue(ckpt))}, transactional ? expectQueued : expectOk);
             }
-            List<String> batchNames = names;
             ReplyCallback done = new ReplyCallback() {
                 @Override
                 public void onReply(Reply r) {
                     if (transactional) {
-                        execReply(r, batchNames);
+                        execReply(r, batch);
                     } else if (r.isError()) {
                         fail("the target refused to record the checkpoint: " + ((Reply.Error) r).message());
                     }
-                    applied.add(batchNames.size());
+                    applied.add(batch.size());
                     unconfirmed.poll();
                 }
 
@@ -414,21 +434,21 @@ public final class StreamApplier {
             }
         }
 
-        private void onCommandReply(Reply r, String name) {
+        private void onCommandReply(Reply r, byte[][] argv) {
             if (r.isError()) {
-                commandError(((Reply.Error) r).message(), name);
+                commandError(((Reply.Error) r).message(), CommandTable.name(argv));
             }
         }
 
-        private void execReply(Reply r, List<String> names) {
+        private void execReply(Reply r, List<byte[][]> batch) {
             if (r.isError()) {
                 fail("the target aborted a batch: " + ((Reply.Error) r).message());
                 return;
             }
             List<Reply> results = r.asList();
-            for (int i = 0; i < results.size() && i < names.size(); i++) {
+            for (int i = 0; i < results.size() && i < batch.size(); i++) {
                 if (results.get(i).isError()) {
-                    commandError(((Reply.Error) results.get(i)).message(), names.get(i));
+                    commandError(((Reply.Error) results.get(i)).message(), CommandTable.name(batch.get(i)));
                 }
             }
         }
