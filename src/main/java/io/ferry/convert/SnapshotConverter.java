@@ -136,11 +136,6 @@ public final class SnapshotConverter implements RdbHandler {
         out.sendFunction(argv);
     }
 
-    private static final byte[] RESTORE = Args.b("RESTORE");
-    private static final byte[] REPLACE = Args.b("REPLACE");
-    private static final byte[] ABSTTL = Args.b("ABSTTL");
-    private static final byte[] ZERO = Args.b(0);
-
     private void restore(int db, KeyHeader h, RawValue raw, long now) {
         byte[] payload = RestorePayload.build(raw, target.payloadVersion());
         boolean replace = opt.onConflict() == ConflictPolicy.REPLACE;
