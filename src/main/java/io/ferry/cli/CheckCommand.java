@@ -8,7 +8,6 @@ import io.ferry.check.Level;
 import io.ferry.check.Report;
 import io.ferry.check.Topology;
 import io.ferry.resp.RedisUri;
-import io.ferry.resp.TlsOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +92,7 @@ public final class CheckCommand implements Callable<Integer> {
     TlsMixin tls;
 
     @ArgGroup(exclusive = false, heading = "Source TLS (rediss:// sources):%n")
-    SyncCommand.SourceTls sourceTls = new SyncCommand.SourceTls();
+    SourceTls sourceTls = new SourceTls();
 
     @Mixin
     FilterOptions filter;
@@ -126,7 +125,7 @@ public final class CheckCommand implements Callable<Integer> {
         RedisUri sourceUri = sourceFile == null ? uri("--source", source) : null;
         RedisUri targetUri = uri("--target", target);
         CheckOptions opt = new CheckOptions(sourceUri == null ? null : Topology.standalone(sourceUri),
-                new TlsOptions(sourceTls.ca, sourceTls.cert, sourceTls.key, sourceTls.insecure), sourceFile,
+                sourceTls.toOptions(), sourceFile,
                 Topology.standalone(targetUri), tls.toOptions(), level, tolerance, rounds, every,
                 sample == null ? 0 : sample, sampleRate == null ? 1.0 : sampleRate, keyFilter, qps == null ? 0 : qps,
                 batch, chunk, 256 * 1024, parallel, maxDiffs);

@@ -91,26 +91,13 @@ public final class SyncCommand implements Callable<Integer> {
     @Mixin
     FilterOptions filter;
 
-    static final class SourceTls {
-        @Option(names = "--source-tls-ca", paramLabel = "PEM", description = "CA certificate(s) for the source.")
-        Path ca;
-
-        @Option(names = "--source-tls-cert", paramLabel = "PEM", description = "Client certificate for the source.")
-        Path cert;
-
-        @Option(names = "--source-tls-key", paramLabel = "PEM", description = "Client key for the source.")
-        Path key;
-
-        @Option(names = "--source-tls-insecure", description = "Do not verify the source's certificate.")
-        boolean insecure;
-    }
 
     @Override
     public Integer call() throws Exception {
         if (lanes < 1) {
             throw new IllegalArgumentException("--lanes must be at least 1");
         }
-        SyncOptions opt = new SyncOptions(RedisUri.parse(source), new io.ferry.resp.TlsOptions(sourceTls.ca, sourceTls.cert, sourceTls.key, sourceTls.insecure),
+        SyncOptions opt = new SyncOptions(RedisUri.parse(source), sourceTls.toOptions(),
                 RedisUri.parse(target), tls.toOptions(), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
                 noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
                 statusPort == null ? 0 : statusPort);

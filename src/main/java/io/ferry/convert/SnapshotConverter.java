@@ -1,5 +1,6 @@
 package io.ferry.convert;
 
+import io.ferry.rdb.ElementCounter;
 import io.ferry.rdb.KeyHeader;
 import io.ferry.rdb.RawValue;
 import io.ferry.rdb.RdbHandler;
@@ -98,29 +99,7 @@ public final class SnapshotConverter implements RdbHandler {
         if (t == io.ferry.rdb.ValueType.STRING || t == io.ferry.rdb.ValueType.STREAM || t == io.ferry.rdb.ValueType.MODULE) {
             return false;
         }
-        long[] n = new long[1];
-        raw.decode(new ValueSink() {
-            @Override
-            public void listElement(byte[] e) {
-                n[0]++;
-            }
-
-            @Override
-            public void setMember(byte[] m) {
-                n[0]++;
-            }
-
-            @Override
-            public void zsetEntry(byte[] m, double score) {
-                n[0]++;
-            }
-
-            @Override
-            public void hashField(byte[] f, byte[] v, long expireAtMs) {
-                n[0]++;
-            }
-        });
-        return n[0] == 0;
+        return ElementCounter.of(raw) == 0;
     }
 
     @Override

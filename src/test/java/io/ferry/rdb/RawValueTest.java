@@ -21,29 +21,7 @@ class RawValueTest {
     static final HexFormat HEX = HexFormat.of();
 
     static long elements(RawValue v) {
-        long[] n = new long[1];
-        v.decode(new ValueSink() {
-            @Override
-            public void listElement(byte[] e) {
-                n[0]++;
-            }
-
-            @Override
-            public void setMember(byte[] m) {
-                n[0]++;
-            }
-
-            @Override
-            public void zsetEntry(byte[] m, double score) {
-                n[0]++;
-            }
-
-            @Override
-            public void hashField(byte[] f, byte[] v, long at) {
-                n[0]++;
-            }
-        });
-        return n[0];
+        return ElementCounter.of(v);
     }
 
     /** Empty collections in every encoding (hand-built; each decodes to no element). */
