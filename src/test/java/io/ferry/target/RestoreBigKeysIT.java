@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.BitSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +38,7 @@ class RestoreBigKeysIT {
     static RedisServerProcess source;
     static RedisServerProcess target;
     static Path rdb;
+    static long expireAt; // of big:zset on the source
 
     /** Fills a key server-side in batches of 1000; element j (1-based) is given by the formulas below. */
     static final String FILL = ""
@@ -84,8 +85,6 @@ class RestoreBigKeysIT {
         source.close(); // everything needed is in the RDB and the formulas
         System.err.printf("source filled and saved in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
-
-    static long expireAt;
 
     @AfterAll
     static void stop() throws Exception {
