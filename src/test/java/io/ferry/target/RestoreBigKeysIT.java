@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Big keys stream through in bounded memory: a 1,000,000-field hash, a 1,000,000-member zset and
@@ -38,6 +39,8 @@ class RestoreBigKeysIT {
     static RedisServerProcess source;
     static RedisServerProcess target;
     static Path rdb;
+    @TempDir
+    static Path dir;
     static long expireAt; // of big:zset on the source
 
     /** Fills a key server-side in batches of 1000; element j (1-based) is given by the formulas below. */
@@ -79,7 +82,7 @@ class RestoreBigKeysIT {
                 c.call("SET", "small:" + i, "v" + i);
             }
             assertThat(c.call("HLEN", "big:hash").asLong()).isEqualTo(HASH);
-            rdb = Rdbs.save(source, Files.createTempDirectory("ferry-bigkeys-").resolve("big.rdb"));
+            rdb = Rdbs.save(source, dir.resolve("big.rdb"));
             expireAt = c.call("PEXPIRETIME", "big:zset").asLong();
         }
         source.close(); // everything needed is in the RDB and the formulas
@@ -87,16 +90,12 @@ class RestoreBigKeysIT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (source != null) {
             source.close();
         }
         if (target != null) {
             target.close();
-        }
-        if (rdb != null) {
-            Files.deleteIfExists(rdb);
-            Files.deleteIfExists(rdb.getParent());
         }
     }
 
