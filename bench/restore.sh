@@ -115,24 +115,36 @@ check_target() { # port what
 }
 
 best() { printf '%s\n' "$@" | sort -g | head -1; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {printf "%.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
+tick=$(getconf CLK_TCK)
+server_cpu() { awk -v t="$tick" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; }
+
+# Both runners print "WALL CLIENT_CPU SERVER_CPU" in seconds: the client's and the target's CPU
+# time are much steadier than wall time when other processes share the host.
 run_reference() {
-  local t s e; new_server; t=$PORT
-  s=$(now); redis-cli -p "$t" --pipe < "$resp" > "$out/pipe.log"; e=$(now)
+  local t s e c0 c1 spid; new_server; t=$PORT; spid=${pids[-1]}
+  c0=$(server_cpu "$spid")
+  s=$(now)
+  { TIMEFORMAT='%3U %3S'; time redis-cli -p "$t" --pipe < "$resp" > "$out/pipe.log"; } 2> "$out/cpu.txt"
+  e=$(now)
+  c1=$(server_cpu "$spid")
   grep -q "errors: 0," "$out/pipe.log" || { echo "bench: redis-cli --pipe reported errors:" >&2; cat "$out/pipe.log" >&2; exit 1; }
   check_target "$t" "redis-cli --pipe"; stop_server "$t"
-  secs "$s" "$e"
+  echo "$(secs "$s" "$e") $(awk '{printf "%.2f", $1 + $2}' "$out/cpu.txt") $(secs "$c0" "$c1")"
 }
 
 run_ferry() { # lanes java-options
-  local t s e; new_server; t=$PORT
+  local t s e c0 c1 spid; new_server; t=$PORT; spid=${pids[-1]}
+  c0=$(server_cpu "$spid")
   s=$(now)
-  FERRY_JAVA_OPTS="$2" FERRY_NO_PROGRESS_BAR=1 "$root/ferry" restore "$rdb" --target "redis://127.0.0.1:$t" --lanes "$1" $EXTRA_FERRY_ARGS 2> "$out/ferry.log" \
+  { TIMEFORMAT='%3U %3S'; time FERRY_JAVA_OPTS="$2" FERRY_NO_PROGRESS_BAR=1 "$root/ferry" restore "$rdb" \
+      --target "redis://127.0.0.1:$t" --lanes "$1" $EXTRA_FERRY_ARGS 2> "$out/ferry.log"; } 2> "$out/cpu.txt" \
     || { echo "bench: ferry restore failed:" >&2; cat "$out/ferry.log" >&2; exit 1; }
   e=$(now)
+  c1=$(server_cpu "$spid")
   check_target "$t" "ferry restore"; stop_server "$t"
-  secs "$s" "$e"
+  echo "$(secs "$s" "$e") $(awk '{printf "%.2f", $1 + $2}' "$out/cpu.txt") $(secs "$c0" "$c1")"
 }
 
 # Each round runs the reference and then every Ferry variant, so both see the same machine load
@@ -147,16 +159,16 @@ label() { # config
   local lanes=${1%%|*} j=${1#*|}
   if [[ ${#jvm_sets[@]} -gt 1 ]]; then echo "--lanes $lanes (${j%%=*})"; else echo "--lanes $lanes"; fi
 }
-ref_times=()
-declare -A ferry_times ratios
+ref_times=(); ref_ccpu=(); ref_scpu=()
+declare -A ferry_times ferry_ccpu ferry_scpu ratios
 for r in $(seq "$REPEAT"); do
-  ref_t=$(run_reference)
-  ref_times+=("$ref_t")
+  read -r ref_t cc sc <<< "$(run_reference)"
+  ref_times+=("$ref_t"); ref_ccpu+=("$cc"); ref_scpu+=("$sc")
   line="   round $r: reference ${ref_t}s"
   for c in "${configs[@]}"; do
     lanes=${c%%|*}; j=${c#*|}
-    f=$(run_ferry "$lanes" "${j#*=}")
-    ferry_times[$c]+="$f "
+    read -r f cc sc <<< "$(run_ferry "$lanes" "${j#*=}")"
+    ferry_times[$c]+="$f "; ferry_ccpu[$c]+="$cc "; ferry_scpu[$c]+="$sc "
     ratios[$c]+="$(awk -v f="$f" -v r="$ref_t" 'BEGIN{printf "%.3f", f/r}') "
     line+=", ferry $(label "$c") ${f}s"
   done
@@ -170,17 +182,21 @@ for c in "${configs[@]}"; do
 done
 
 echo
-printf '%-34s %10s %12s %8s %14s\n' "run (best of $REPEAT)" "seconds" "keys/s" "ratio" "median ratio"
-printf '%-34s %10s %12.0f %8s %14s\n' "reference: redis-cli --pipe" "$ref" "$(awk -v n="$total" -v t="$ref" 'BEGIN{print n/t}')" "1.00" "1.00"
+printf '%-34s %8s %10s %7s %8s %11s %11s\n' "run" "best s" "keys/s" "ratio" "median" "client CPU" "server CPU"
+printf '%-34s %8s %10.0f %7s %8s %11s %11s\n' "reference: redis-cli --pipe" "$ref" "$(awk -v n="$total" -v t="$ref" 'BEGIN{print n/t}')" \
+  "1.00" "1.00" "$(median "${ref_ccpu[@]}")" "$(median "${ref_scpu[@]}")"
 overall=""
 for c in "${configs[@]}"; do
   f=${ferry_best[$c]}
   # shellcheck disable=SC2086
   m=$(median ${ratios[$c]})
-  printf '%-34s %10s %12.0f %8.2f %14.2f\n' "ferry restore $(label "$c")" "$f" \
-    "$(awk -v n="$total" -v t="$f" 'BEGIN{print n/t}')" "$(awk -v f="$f" -v r="$ref" 'BEGIN{print f/r}')" "$m"
+  # shellcheck disable=SC2086
+  printf '%-34s %8s %10.0f %7.2f %8.2f %11s %11s\n' "ferry restore $(label "$c")" "$f" \
+    "$(awk -v n="$total" -v t="$f" 'BEGIN{print n/t}')" "$(awk -v f="$f" -v r="$ref" 'BEGIN{print f/r}')" "$m" \
+    "$(median ${ferry_ccpu[$c]})" "$(median ${ferry_scpu[$c]})"
   if [[ -z "$overall" ]] || awk -v a="$f" -v b="$overall" 'BEGIN{exit !(a < b)}'; then overall=$f; best_config=$(label "$c"); best_median=$m; fi
 done
+echo "(best s: fastest of $REPEAT rounds; ratio: best over best; median: median of the per-round ratios; CPU: median seconds)"
 ratio=$(awk -v f="$overall" -v r="$ref" 'BEGIN{printf "%.2f", f/r}')
 echo
 verdict=$(awk -v x="$ratio" 'BEGIN{print (x <= 1.3) ? "meets" : "MISSES"}')

@@ -33,11 +33,11 @@ final class Capture {
                 fileOut.write(b, off, len);
                 return;
             }
-            if (mem == null) {
-                mem = new ByteSink((int) Math.min(memoryLimit + 1, Math.max(256, 1L + len)));
-                mem.write(typeByte);
-            }
-            if (mem.size() + len <= memoryLimit) {
+            if ((mem == null ? 1 : mem.size()) + (long) len <= memoryLimit) {
+                if (mem == null) {
+                    mem = new ByteSink((int) Math.max(256, 1L + len));
+                    mem.write(typeByte);
+                }
                 mem.write(b, off, len);
                 return;
             }
@@ -50,7 +50,11 @@ final class Capture {
             Files.createDirectories(spillDir);
             file = Files.createTempFile(spillDir, "value-", ".bin");
             fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-            fileOut.write(mem.array(), 0, mem.size());
+            if (mem == null) {
+                fileOut.write(typeByte);
+            } else {
+                fileOut.write(mem.array(), 0, mem.size());
+            }
             mem = null;
             fileOut.write(b, off, len);
         } catch (IOException e) {

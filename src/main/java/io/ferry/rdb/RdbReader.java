@@ -85,6 +85,69 @@ public final class RdbReader {
         }
     }
 
+    /**
+     * Whether a serialized value (type byte first) could be an empty collection, judged from its
+     * header alone: false means it certainly holds an element (or is no collection); true means
+     * only decoding can tell (an element count of 0 or "unknown", a compressed blob, corrupt data).
+     */
+    static boolean mayBeEmptyCollection(byte[] serialized) {
+        RdbReader r = new RdbReader(new RdbInput(serialized), CaptureMode.NONE);
+        RdbInput in = r.in;
+        in.crcEnabled(false);
+        try {
+            int type = in.u8("a value type");
+            switch (type) {
+                case RdbType.STRING: case RdbType.MODULE_2:
+                case RdbType.STREAM_LISTPACKS: case RdbType.STREAM_LISTPACKS_2: case RdbType.STREAM_LISTPACKS_3:
+                    return false;
+                case RdbType.LIST: case RdbType.SET: case RdbType.ZSET: case RdbType.ZSET_2: case RdbType.HASH:
+                case RdbType.HASH_METADATA_PRE_GA:
+                    return r.len("a collection size") <= 0;
+                case RdbType.HASH_METADATA:
+                    in.skip(8, "a hash minimum field expiry");
+                    return r.len("a hash size") <= 0;
+                case RdbType.LIST_QUICKLIST: case RdbType.LIST_QUICKLIST_2:
+                    return r.len("a quicklist node count") <= 1; // one node might hold an empty pack
+                case RdbType.HASH_ZIPMAP: // zmlen: the pair count, 254 and up meaning "count them"
+                    return r.blobHeader(1) || (in.peek() == 0 || in.peek() >= 254);
+                case RdbType.LIST_ZIPLIST: case RdbType.ZSET_ZIPLIST: case RdbType.HASH_ZIPLIST:
+                    return r.blobHeader(10) || packCountZeroOrUnknown(in, 8); // zlbytes, zltail, zllen
+                case RdbType.SET_INTSET:
+                    if (r.blobHeader(8)) {
+                        return true;
+                    }
+                    in.skip(4, "an intset encoding");
+                    return in.u32le("an intset length") == 0;
+                case RdbType.HASH_LISTPACK_EX:
+                    in.skip(8, "a hash minimum field expiry");
+                    return r.blobHeader(6) || packCountZeroOrUnknown(in, 4); // total bytes, count
+                case RdbType.SET_LISTPACK: case RdbType.ZSET_LISTPACK: case RdbType.HASH_LISTPACK:
+                case RdbType.HASH_LISTPACK_EX_PRE_GA:
+                    return r.blobHeader(6) || packCountZeroOrUnknown(in, 4);
+                default:
+                    return true;
+            }
+        } catch (RdbFormatException e) {
+            return true; // corrupt or truncated: decoding will say what is wrong
+        }
+    }
+
+    /**
+     * Reads an RDB string's length prefix; true when the string is not a plain one of at least
+     * {@code need} bytes (compressed or integer-encoded), so its header cannot be read in place.
+     */
+    private boolean blobHeader(int need) {
+        long n = lengthOrEncoding("a value blob");
+        return n < need;
+    }
+
+    /** A ziplist/listpack u16 element count {@code at} bytes into the blob: 0, or 0xffff ("count them"). */
+    private static boolean packCountZeroOrUnknown(RdbInput in, int at) {
+        in.skip(at, "a pack header");
+        int n = in.u8("a pack element count") | in.u8("a pack element count") << 8;
+        return n == 0 || n == 0xffff;
+    }
+
     public int version() {
         return version;
     }

@@ -61,8 +61,12 @@ class RawValueTest {
     record Captured(KeyHeader h, RawValue raw) {}
 
     static List<Captured> capture(InputStream in) {
+        return capture(in, RdbReader.CaptureMode.raw(1 << 20, null));
+    }
+
+    static List<Captured> capture(InputStream in, RdbReader.CaptureMode mode) {
         List<Captured> out = new ArrayList<>();
-        new RdbReader(in, RdbReader.CaptureMode.raw(1 << 20, null)).read(new RdbHandler() {
+        new RdbReader(in, mode).read(new RdbHandler() {
             @Override
             public ValueSink beginKey(KeyHeader h) {
                 return null;
@@ -84,6 +88,33 @@ class RawValueTest {
                 return super.read(b, off, Math.min(len, 1));
             }
         };
+    }
+
+    /** Values over a tiny memory limit go to spill files, byte for byte, whatever the read chunking. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rdbs")
+    void spilledValuesHoldTheSameBytes(Path rdb, @org.junit.jupiter.api.io.TempDir Path spill) throws Exception {
+        List<Captured> whole;
+        try (InputStream in = Files.newInputStream(rdb)) {
+            whole = capture(in);
+        }
+        for (InputStream in : List.of(Files.newInputStream(rdb), trickle(Files.newInputStream(rdb)))) {
+            List<Captured> spilled;
+            try (in) {
+                spilled = capture(in, RdbReader.CaptureMode.raw(24, spill));
+            }
+            assertThat(spilled).hasSameSizeAs(whole);
+            for (int i = 0; i < whole.size(); i++) {
+                RawValue v = spilled.get(i).raw();
+                byte[] want = whole.get(i).raw().bytes();
+                assertThat(v.inMemory()).as("kept in memory: %d bytes", want.length).isEqualTo(want.length <= 24);
+                assertThat(v.size()).isEqualTo(want.length);
+                try (InputStream got = v.open()) {
+                    assertThat(got.readAllBytes()).isEqualTo(want);
+                }
+                v.release();
+            }
+        }
     }
 
     /**

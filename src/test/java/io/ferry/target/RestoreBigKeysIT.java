@@ -10,13 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.BitSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Big keys stream through in bounded memory: a 1,000,000-field hash, a 1,000,000-member zset and
@@ -38,6 +39,9 @@ class RestoreBigKeysIT {
     static RedisServerProcess source;
     static RedisServerProcess target;
     static Path rdb;
+    @TempDir
+    static Path dir;
+    static long expireAt; // of big:zset on the source
 
     /** Fills a key server-side in batches of 1000; element j (1-based) is given by the formulas below. */
     static final String FILL = ""
@@ -78,26 +82,20 @@ class RestoreBigKeysIT {
                 c.call("SET", "small:" + i, "v" + i);
             }
             assertThat(c.call("HLEN", "big:hash").asLong()).isEqualTo(HASH);
-            rdb = Rdbs.save(source, Files.createTempDirectory("ferry-bigkeys-").resolve("big.rdb"));
+            rdb = Rdbs.save(source, dir.resolve("big.rdb"));
             expireAt = c.call("PEXPIRETIME", "big:zset").asLong();
         }
         source.close(); // everything needed is in the RDB and the formulas
         System.err.printf("source filled and saved in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
 
-    static long expireAt;
-
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (source != null) {
             source.close();
         }
         if (target != null) {
             target.close();
-        }
-        if (rdb != null) {
-            Files.deleteIfExists(rdb);
-            Files.deleteIfExists(rdb.getParent());
         }
     }
 

@@ -9,7 +9,6 @@ import io.ferry.testing.FerryCli;
 import io.ferry.testing.Rdbs;
 import io.ferry.testing.RedisServerProcess;
 import io.ferry.testing.ServerDataset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,6 +31,8 @@ class RestoreConflictIT {
     static final String LIB_SOURCE = "#!lua name=ferrylib\nredis.register_function('fsource', function() return 'from-source' end)";
     static final String LIB_TARGET = "#!lua name=ferrylib\nredis.register_function('ftarget', function() return 'from-target' end)";
 
+    @TempDir
+    static Path dir;
     static RedisServerProcess source;
     static RedisServerProcess target;
     static Path keysRdb;
@@ -41,7 +43,6 @@ class RestoreConflictIT {
     static void makeRdbs() throws Exception {
         source = RedisServerProcess.start();
         target = RedisServerProcess.start();
-        Path dir = Files.createTempDirectory("ferry-conflict-");
         try (RedisConnection c = source.connection()) {
             c.call("HSET", "conflict", "field-a", "source-a", "field-b", "source-b");
             c.call("SET", "plain", "value");

@@ -7,7 +7,6 @@ import io.ferry.testing.FerryCli;
 import io.ferry.testing.FreePorts;
 import io.ferry.testing.Rdbs;
 import io.ferry.testing.RedisServerProcess;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -30,6 +30,8 @@ class RestoreFailuresIT {
     static final String PASSWORD = "s3cret-target-pass";
     static final int KEYS = 300_000;
 
+    @TempDir
+    static Path dir;
     static RedisServerProcess source;
     static Path small;
     static Path large;
@@ -37,7 +39,6 @@ class RestoreFailuresIT {
     @BeforeAll
     static void makeRdbs() throws Exception {
         source = RedisServerProcess.start("enable-debug-command yes");
-        Path dir = Files.createTempDirectory("ferry-failures-");
         try (RedisConnection c = source.connection()) {
             c.call("SET", "a", "1");
             c.call("HSET", "h", "f", "v");

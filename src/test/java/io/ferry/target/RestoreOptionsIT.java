@@ -8,7 +8,6 @@ import io.ferry.testing.FerryCli;
 import io.ferry.testing.Rdbs;
 import io.ferry.testing.RedisServerProcess;
 import io.ferry.testing.ServerDataset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,6 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(120)
 class RestoreOptionsIT {
+    @TempDir
+    static Path dir;
     static RedisServerProcess source;
     static RedisServerProcess target;
     static Path multiDb;
@@ -44,7 +46,6 @@ class RestoreOptionsIT {
     static void makeRdbs() throws Exception {
         source = RedisServerProcess.start();
         target = RedisServerProcess.start();
-        Path dir = Files.createTempDirectory("ferry-options-");
         try (RedisConnection c = source.connection()) {
             c.call("SET", "a:1", "one");
             c.call("HSET", "user:1", "name", "ann", "age", "31");

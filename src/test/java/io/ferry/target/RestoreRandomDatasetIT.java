@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,13 +38,13 @@ class RestoreRandomDatasetIT {
 
     static RedisServerProcess source;
     static RedisServerProcess target;
+    @TempDir
     static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
         source = RedisServerProcess.start();
         target = RedisServerProcess.start();
-        dir = Files.createTempDirectory("ferry-random-");
     }
 
     @AfterAll
