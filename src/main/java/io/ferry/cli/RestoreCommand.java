@@ -224,9 +224,9 @@ public final class RestoreCommand implements Callable<Integer> {
 
     private static void summary(ApplyStats a, ConvertStats c, long filtered, double secs) {
         long written = a.keysWritten.sum();
-        LOG.info(String.format("restore summary: %,d keys written (%,d as RESTORE, %,d as typed commands, %,d big), "
+        LOG.info(String.format("restore summary: %,d keys written (%,d strings as SET, %,d as RESTORE, %,d as typed commands, %,d big), "
                 + "%,d skipped as existing, %,d expired, %,d filtered out, %,d empty, %,d failed; %.1f s, %,.0f keys/s",
-                written, c.restoreKeys.sum(), c.typedKeys.sum(), c.bigKeys.sum(), a.conflictsSkipped.sum(),
+                written, c.setKeys.sum(), c.restoreKeys.sum(), c.typedKeys.sum(), c.bigKeys.sum(), a.conflictsSkipped.sum(),
                 c.expiredKeys.sum() + a.expiredInFlight.sum(), filtered, c.emptyKeys.sum(), a.keysFailed.sum(), secs, written / Math.max(secs, 1e-3)));
         if (a.functionsLoaded.sum() > 0) {
             LOG.info("{} function libraries loaded", a.functionsLoaded.sum());

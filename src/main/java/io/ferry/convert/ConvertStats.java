@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 /** Counters of the conversion side (what was decided, before any reply). */
 public final class ConvertStats {
     public final LongAdder restoreKeys = new LongAdder();
+    /** Plain strings written with SET (cheaper for the target than RESTORE). */
+    public final LongAdder setKeys = new LongAdder();
     public final LongAdder typedKeys = new LongAdder();
     public final LongAdder bigKeys = new LongAdder();
     public final LongAdder expiredKeys = new LongAdder();

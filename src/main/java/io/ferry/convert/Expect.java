@@ -8,6 +8,8 @@ public enum Expect {
     DONE,
     /** A RESTORE without REPLACE that completes the key: BUSYKEY means the key already exists. */
     DONE_UNLESS_BUSY,
+    /** A SET … NX that completes the key: a null reply means the key already exists. */
+    DONE_UNLESS_NIL,
     /** A RENAMENX that completes the key: 0 means the key already exists. */
     DONE_UNLESS_RENAME_REFUSED
 }

@@ -3,6 +3,7 @@ package io.ferry.convert;
 import io.ferry.rdb.ElementCounter;
 import io.ferry.rdb.KeyHeader;
 import io.ferry.rdb.RawValue;
+import io.ferry.rdb.RdbStrings;
 import io.ferry.rdb.RdbHandler;
 import io.ferry.rdb.RdbReader;
 import io.ferry.rdb.RdbType;
@@ -76,6 +77,10 @@ public final class SnapshotConverter implements RdbHandler {
             return;
         }
         boolean big = raw.size() > opt.bigKeyBytes() || !raw.inMemory();
+        if (h.rdbType == RdbType.STRING && !big && target.setWithOptions()) {
+            setString(db, h, raw, now);
+            return;
+        }
         if (!big && !opt.preferTyped() && target.acceptsRdbType(h.rdbType)) {
             restore(db, h, raw, now);
             return;
@@ -113,6 +118,36 @@ public final class SnapshotConverter implements RdbHandler {
                 ? new byte[][] {Args.b("FUNCTION"), Args.b("LOAD"), Args.b("REPLACE"), code}
                 : new byte[][] {Args.b("FUNCTION"), Args.b("LOAD"), code};
         out.sendFunction(argv);
+    }
+
+    private static final byte[] SET = Args.b("SET");
+    private static final byte[] NX = Args.b("NX");
+    private static final byte[] PX = Args.b("PX");
+    private static final byte[] PXAT = Args.b("PXAT");
+
+    /**
+     * A plain string goes as SET, which costs the target far less than RESTORE (no payload to
+     * verify and load). NX keeps the conflict check atomic, as RESTORE without REPLACE does.
+     */
+    private void setString(int db, KeyHeader h, RawValue raw, long now) {
+        byte[] value = RdbStrings.decode(raw.bytes(), 1);
+        boolean nx = opt.onConflict() != ConflictPolicy.REPLACE;
+        boolean ttl = h.expireAtMs != KeyHeader.NO_EXPIRE;
+        byte[][] argv = new byte[3 + (ttl ? 2 : 0) + (nx ? 1 : 0)][];
+        argv[0] = SET;
+        argv[1] = h.key;
+        argv[2] = value;
+        int i = 3;
+        if (ttl) {
+            boolean abs = target.setPxat();
+            argv[i++] = abs ? PXAT : PX;
+            argv[i++] = Args.b(abs ? h.expireAtMs : Math.max(1, h.expireAtMs - now));
+        }
+        if (nx) {
+            argv[i] = NX;
+        }
+        stats.setKeys.increment();
+        out.send(db, h, argv, nx ? Expect.DONE_UNLESS_NIL : Expect.DONE);
     }
 
     private void restore(int db, KeyHeader h, RawValue raw, long now) {

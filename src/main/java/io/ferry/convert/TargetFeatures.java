@@ -72,6 +72,16 @@ public record TargetFeatures(
         return product.equals("valkey") || atLeast(3, 0);
     }
 
+    /** SET … NX PX (Redis 2.6.12+; every target Ferry supports from 2.8 on). */
+    public boolean setWithOptions() {
+        return product.equals("valkey") || atLeast(2, 8);
+    }
+
+    /** SET … PXAT, an absolute expiry (Redis 6.2+). */
+    public boolean setPxat() {
+        return product.equals("valkey") || atLeast(6, 2);
+    }
+
     /** HSET with several field/value pairs (Redis 4.0+; HMSET before). */
     public boolean multiFieldHset() {
         return product.equals("valkey") || atLeast(4, 0);

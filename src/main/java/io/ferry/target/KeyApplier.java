@@ -146,6 +146,13 @@ public final class KeyApplier implements KeyCommands {
                 case DONE_UNLESS_BUSY:
                     written();
                     break;
+                case DONE_UNLESS_NIL:
+                    if (r.isNull()) {
+                        conflict();
+                    } else {
+                        written();
+                    }
+                    break;
                 case DONE_UNLESS_RENAME_REFUSED:
                     if (r.asLong() == 0) {
                         conflict();

@@ -62,12 +62,12 @@ class RestoreFailuresIT {
      * either confirmed written or counted as failed.
      */
     static long assertEverySentKeyAccountedFor(FerryCli.Result r) {
-        Matcher m = Pattern.compile("restore summary: ([\\d,]+) keys written \\(([\\d,]+) as RESTORE, ([\\d,]+) as typed commands.* ([\\d,]+) failed;")
+        Matcher m = Pattern.compile("restore summary: ([\\d,]+) keys written \\(([\\d,]+) strings as SET, ([\\d,]+) as RESTORE, ([\\d,]+) as typed commands.* ([\\d,]+) failed;")
                 .matcher(r.summary());
         assertThat(m.find()).as("summary line in\n%s", r).isTrue();
         long written = num(m.group(1));
-        long sent = num(m.group(2)) + num(m.group(3));
-        long failed = num(m.group(4));
+        long sent = num(m.group(2)) + num(m.group(3)) + num(m.group(4));
+        long failed = num(m.group(5));
         assertThat(failed).as("failed keys").isPositive();
         assertThat(written + failed).as("written + failed keys of\n%s", r.summary()).isEqualTo(sent);
         return written;
