@@ -120,7 +120,9 @@ public final class RestoreCommand implements Callable<Integer> {
             applierRef[0] = applier;
             LOG.info("restoring {} file(s), {} MiB, into {} ({}, RESTORE payloads up to RDB {})", files.size(), totalBytes >> 20,
                     uri.redacted(), t.features().describe(), t.features().payloadVersion());
-            ConvertOptions opt = new ConvertOptions(onConflict, big, batchElements, 1 << 20, typed);
+            ConvertOptions opt = new ConvertOptions(onConflict, big, batchElements, 1 << 20, typed,
+                    // Several files may hold the same key: then only REPLACE makes a blind MSET safe.
+                    !typed && (t.emptyAtOpen() && files.size() == 1 || onConflict == ConflictPolicy.REPLACE));
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, files.size()));
             List<Future<Long>> jobs = new ArrayList<>();
             try (Progress p = Progress.start("restore", totalBytes, () -> sum(offsets), () -> applied.keysWritten.sum())) {
@@ -203,6 +205,11 @@ public final class RestoreCommand implements Callable<Integer> {
                 @Override
                 public void function(byte[] code) {
                     conv.function(code);
+                }
+
+                @Override
+                public void end() {
+                    conv.end();
                 }
             });
             reader.read(fh);

@@ -8,9 +8,12 @@ package io.ferry.convert;
  * @param batchElements   most elements per typed command
  * @param batchBytes      most argument bytes per typed command
  * @param preferTyped     always use typed commands (never RESTORE)
+ * @param bulkStrings     plain strings without TTL may be written many per MSET: only when no
+ *                        conflict can happen (the target was empty at the start) or they replace
  */
-public record ConvertOptions(ConflictPolicy onConflict, long bigKeyBytes, int batchElements, long batchBytes, boolean preferTyped) {
+public record ConvertOptions(ConflictPolicy onConflict, long bigKeyBytes, int batchElements, long batchBytes, boolean preferTyped,
+        boolean bulkStrings) {
     public static ConvertOptions defaults(ConflictPolicy p) {
-        return new ConvertOptions(p, 64L << 20, 1000, 1 << 20, false);
+        return new ConvertOptions(p, 64L << 20, 1000, 1 << 20, false, false);
     }
 }

@@ -6,6 +6,9 @@ import io.ferry.rdb.KeyHeader;
 public interface KeyCommands {
     void send(int db, KeyHeader key, byte[][] argv, Expect expect);
 
+    /** A command that writes several keys at once (MSET); success writes every one of them. */
+    void sendMany(int db, java.util.List<KeyHeader> keys, byte[][] argv);
+
     /** Loads a function library ({@code FUNCTION LOAD [REPLACE] code}); "already exists" is a conflict. */
     void sendFunction(byte[][] argv);
 

@@ -227,7 +227,8 @@ public final class SyncSession {
         ApplyStats applied = new ApplyStats();
         ConvertStats converted = new ConvertStats();
         KeyApplier keys = new KeyApplier(target, policy, applied);
-        ConvertOptions co = new ConvertOptions(policy, opt.bigKeyBytes(), 1000, 1 << 20, false);
+        ConvertOptions co = new ConvertOptions(policy, opt.bigKeyBytes(), 1000, 1 << 20, false,
+                target.emptyAtOpen() || policy == ConflictPolicy.REPLACE);
         SnapshotConverter conv = new SnapshotConverter(target.features(), co, keys, converted, opt.dbMap(), System::currentTimeMillis);
         InputStream snapshot = new SnapshotView(spool.reader(0), pump);
         RdbReader reader = new RdbReader(snapshot, RdbReader.CaptureMode.raw(opt.bigKeyBytes(), opt.stateDir().resolve("spill")));
@@ -252,6 +253,11 @@ public final class SyncSession {
                 @Override
                 public void function(byte[] code) {
                     conv.function(code);
+                }
+
+                @Override
+                public void end() {
+                    conv.end();
                 }
             }));
             target.flush();

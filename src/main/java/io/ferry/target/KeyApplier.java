@@ -68,6 +68,29 @@ public final class KeyApplier implements KeyCommands {
     }
 
     @Override
+    public void sendMany(int db, java.util.List<KeyHeader> keys, byte[][] argv) {
+        stats.commandsSent.increment();
+        target.laneFor(keys.get(0).key).send(db, argv, new ReplyCallback() {
+            @Override
+            public void onReply(Reply r) {
+                if (r.isError()) {
+                    stats.keysFailed.add(keys.size());
+                    fail("the target rejected MSET of " + keys.size() + " keys from '" + RdbReader.printable(keys.get(0).key) + "' (db " + db
+                            + "): " + ((Reply.Error) r).message());
+                } else {
+                    stats.keysWritten.add(keys.size());
+                }
+            }
+
+            @Override
+            public void onFailure(Throwable cause) {
+                stats.keysFailed.add(keys.size());
+                fail("lost the target while writing keys from '" + RdbReader.printable(keys.get(0).key) + "': " + cause.getMessage());
+            }
+        });
+    }
+
+    @Override
     public void sendFunction(byte[][] argv) {
         stats.commandsSent.increment();
         byte[] code = argv[argv.length - 1];

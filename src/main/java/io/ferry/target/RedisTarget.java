@@ -19,6 +19,7 @@ public final class RedisTarget implements AutoCloseable {
     private final RedisUri uri;
     private final TargetFeatures features;
     private final List<Lane> lanes = new ArrayList<>();
+    private boolean emptyAtOpen;
 
     private RedisTarget(RedisUri uri, TargetFeatures features) {
         this.uri = uri;
@@ -32,10 +33,13 @@ public final class RedisTarget implements AutoCloseable {
      */
     public static RedisTarget open(RedisUri uri, TlsOptions tls, int laneCount, int windowCommands, long windowBytes, ReplyCallback onSelectError) {
         TargetFeatures f;
+        boolean empty;
         try (RedisConnection probe = RedisConnection.open(uri, tls, Duration.ofSeconds(10))) {
             f = probe(probe);
+            empty = !probe.call("INFO", "keyspace").asString().contains("keys=");
         }
         RedisTarget t = new RedisTarget(uri, f);
+        t.emptyAtOpen = empty;
         try {
             for (int i = 0; i < laneCount; i++) {
                 RedisConnection c = RedisConnection.open(uri, tls, Duration.ofSeconds(10));
@@ -70,6 +74,11 @@ public final class RedisTarget implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Whether the target held no key at all when Ferry connected (no conflict is possible then). */
+    public boolean emptyAtOpen() {
+        return emptyAtOpen;
     }
 
     public TargetFeatures features() {
