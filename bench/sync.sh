@@ -24,7 +24,7 @@ RATE=${RATE:-50000}
 STEADY_SECONDS=${STEADY_SECONDS:-20}
 LANES=${LANES:-8}
 ACK_MS=${ACK_MS:-50}
-JAVA_OPTS=${FERRY_JAVA_OPTS:--Xmx2g}
+JAVA_OPTS=${FERRY_JAVA_OPTS:--Xmx2g -XX:TieredStopAtLevel=1}  # the launcher's default for sync
 TIMEOUT=${TIMEOUT:-900}
 TESTS=set,incr,lpush,hset
 
