@@ -13,7 +13,4 @@ package io.ferry.convert;
  */
 public record ConvertOptions(ConflictPolicy onConflict, long bigKeyBytes, int batchElements, long batchBytes, boolean preferTyped,
         boolean bulkStrings) {
-    public static ConvertOptions defaults(ConflictPolicy p) {
-        return new ConvertOptions(p, 64L << 20, 1000, 1 << 20, false, false);
-    }
 }

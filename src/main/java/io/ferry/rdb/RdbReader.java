@@ -444,8 +444,4 @@ public final class RdbReader {
                 throw new RdbFormatException("unknown string encoding " + (-1 - n) + " for " + what, off);
         }
     }
-
-    int rdbVersion() {
-        return version;
-    }
 }

@@ -57,11 +57,6 @@ public final class Spool implements Closeable {
         return written;
     }
 
-    /** Unread bytes on disk. */
-    public long backlog() {
-        return written - released;
-    }
-
     /** Appends bytes (link thread only) and makes them visible to the reader. */
     public void write(byte[] b, int off, int len) throws IOException {
         if (written - released + len > maxBytes) {

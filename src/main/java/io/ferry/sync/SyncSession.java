@@ -83,6 +83,7 @@ public final class SyncSession {
                 .counter("ops_applied", a == null ? 0 : a.applied.sum(), "Stream commands applied on the target.")
                 .counter("errors_skipped", a == null ? 0 : a.skippedErrors.sum(), "Commands the target rejected, skipped under --on-error skip.")
                 .counter("unknown_commands", a == null ? 0 : a.unknownCommands.sum(), "Commands unknown to Ferry, forwarded as they are.")
+                .counter("barrier_commands", a == null ? 0 : a.barriers.sum(), "Commands applied in order across every lane (multi-key, scripts, FLUSHDB, unknown).")
                 .counter("filtered_commands", a == null ? 0 : a.filtered.sum(), "Commands left out by the key/db filters.")
                 .counter("full_syncs", stats.fullSyncs.sum(), "Full syncs (snapshots) in this run.")
                 .counter("partial_syncs", stats.partialSyncs.sum(), "Resumptions of the stream without a snapshot.")

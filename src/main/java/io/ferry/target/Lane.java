@@ -40,10 +40,6 @@ public final class Lane {
         conn.drain();
     }
 
-    public long inFlight() {
-        return conn.inFlight();
-    }
-
     public void close() {
         conn.close();
     }

@@ -128,9 +128,4 @@ public final class RedisTarget implements AutoCloseable {
             l.close();
         }
     }
-
-    /** Whether a reply is an error (a convenience for callbacks). */
-    static boolean isError(Reply r) {
-        return r.isError();
-    }
 }
