@@ -305,6 +305,9 @@ public final class SyncSession {
                 spool.release(streamStart + commands.consumed());
             }
             a.drain();
+            // The acker also writes the checkpoint: stop it first, so it cannot overwrite the final one.
+            acker.interrupt();
+            acker.join(10_000);
             if (a.failure() != null) {
                 saveCheckpoint(a, false);
                 throw new io.ferry.target.ApplyFailedException(a.failure());
