@@ -323,6 +323,13 @@ class RedisReplicatorDifferentialTest {
         s.ok("XGROUP", "CREATE", "stream:mkstream", "g", "$", "MKSTREAM");
         s.ok("XADD", "stream:setid", "5-1", "a", "b", "c", "d");
         s.ok("XSETID", "stream:setid", "100-7", "ENTRIESADDED", "42", "MAXDELETEDID", "50-0");
+        // One key of each encoding for sure, whatever the random mix above produced.
+        s.ok("HSET", "hash:listpack", "f1", "v1", "f2", "22");
+        s.ok("ZADD", "zset:listpack", "1", "a", "2.5", "b");
+        s.ok("SADD", "set:intset", "1", "2", "-3");
+        s.ok("SADD", "set:hashtable", "x", "y");
+        s.ok("HSET", "hash:hashtable", "long", bytes(r, 100, 0));
+        s.ok("ZADD", "zset:skiplist", "1", bytes(r, 100, 0));
         s.ok("SET", "str:empty", "");
         s.ok("SET", bytes(r, 8, 0), "binary key");
         s.ok("FUNCTION", "LOAD", "#!lua name=ferrylib\nredis.register_function('ferry_echo', function(keys, args) return args[1] end)");
