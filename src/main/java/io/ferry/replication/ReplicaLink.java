@@ -28,6 +28,8 @@ public final class ReplicaLink implements Closeable {
     private final RespReader reader;
     private final OutputStream out;
     private final Object writeLock = new Object();
+    // A source that does not know REPLCONF (before 2.8) takes no ACKs: it would answer each with an error.
+    private volatile boolean noReplconf;
 
     private ReplicaLink(RedisConnection conn) {
         this.conn = conn;
@@ -58,6 +60,7 @@ public final class ReplicaLink implements Closeable {
         if (r.isError()) {
             String m = ((Reply.Error) r).message();
             if (m.contains("unknown command")) {
+                noReplconf = true;
                 return; // Redis < 2.8 only speaks SYNC
             }
             throw new SourceRejectedException("the source refused REPLCONF: " + m + " (does this user have the permission to replicate? ACL needs +psync +replconf +ping)");
@@ -89,7 +92,9 @@ public final class ReplicaLink implements Closeable {
                 continue;
             }
             if (line.startsWith("-ERR unknown command")) {
-                send("SYNC"); // Redis < 2.8: no offsets, no resume
+                LOG.warn("the source does not know PSYNC (Redis < 2.8, or PSYNC renamed away): following it with SYNC, "
+                        + "which has no offsets; a broken link or a restart means a new full sync");
+                send("SYNC");
                 return snapshotHeader(null, 0);
             }
             throw new SourceRejectedException("the source refused PSYNC: " + line);
@@ -183,6 +188,9 @@ public final class ReplicaLink implements Closeable {
 
     /** Reports our position: {@code REPLCONF ACK offset}. */
     public void ack(long offset) throws IOException {
+        if (noReplconf) {
+            return;
+        }
         send("REPLCONF", "ACK", Long.toString(offset));
     }
 

@@ -429,8 +429,12 @@ public final class SyncSession {
                             spool.finish(null);
                             return;
                         }
-                        if (rdbEnd < 0 || reply.replid() == null) {
-                            throw e; // broken during the snapshot, or a source without PSYNC: start over
+                        if (rdbEnd < 0) {
+                            throw e; // broken during the snapshot: start over
+                        }
+                        if (reply.replid() == null) {
+                            throw new FullResyncNeeded("the link to a source without PSYNC broke (" + e.getMessage()
+                                    + "); SYNC cannot continue a stream");
                         }
                         reconnect(e);
                     }

@@ -233,7 +233,9 @@ public final class StreamApplier {
             Batch b = batches[lane];
             b.flush();
             b.addGroup(dbMap.applyAsInt(db), cmds, start);
-            b.flush();
+            // The lane's checkpoint must cover the EXEC: `dispatched` still ends at the MULTI here,
+            // and a checkpoint short of the block would make a resume apply the block twice.
+            b.flushThrough(exec.endOffset());
             return;
         }
         barrierGroup(cmds, start, exec.endOffset());
@@ -356,6 +358,10 @@ public final class StreamApplier {
 
         void flush() {
             flushUpTo(dispatchedEndFor(), false);
+        }
+
+        void flushThrough(long end) {
+            flushUpTo(Math.max(end, dispatchedEndFor()), false);
         }
 
         void flushWithAllCheckpoints(long end) {
