@@ -3,9 +3,10 @@ package io.ferry.checkpoint;
 /**
  * Where a sync stands, persisted in the state directory. {@code offset} is the source offset up
  * to which everything is applied on the target; {@code clean} means the run stopped after
- * draining, so the offset is exact and no target-side checkpoint keys need consulting.
+ * draining, so the offset is exact and no target-side checkpoint keys need consulting. {@code db}
+ * is the source db selected in the stream at {@code offset}: a resumed stream does not repeat it.
  */
-public record Checkpoint(String source, String replid, long offset, int lanes, String phase, boolean clean) {
+public record Checkpoint(String source, String replid, long offset, int lanes, String phase, boolean clean, int db) {
     public static final String SNAPSHOT = "snapshot";
     public static final String INCREMENTAL = "incremental";
 

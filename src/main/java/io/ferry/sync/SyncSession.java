@@ -1,6 +1,7 @@
 package io.ferry.sync;
 
 import io.ferry.checkpoint.Checkpoint;
+import io.ferry.checkpoint.ResumePoint;
 import io.ferry.checkpoint.CheckpointStore;
 import io.ferry.convert.ConflictPolicy;
 import io.ferry.convert.ConvertOptions;
@@ -132,18 +133,19 @@ public final class SyncSession {
         long[] skip = null;
         String replid = "?";
         long offset = -1;
+        int db = 0;
         if (cp != null && cp.resumable()) {
             replid = cp.replid();
             offset = cp.offset();
+            db = cp.db();
             if (!cp.clean()) {
-                skip = targetCheckpoints(target, cp);
-                long min = Long.MAX_VALUE;
-                for (long s : skip) {
-                    min = Math.min(min, s == Long.MIN_VALUE ? cp.offset() : Math.max(s, cp.offset()));
-                }
-                offset = min;
+                LaneCheckpoints lanes = targetCheckpoints(cp);
+                skip = lanes.offsets();
+                ResumePoint at = ResumePoint.of(cp.offset(), cp.db(), skip, lanes.dbs());
+                offset = at.offset();
+                db = at.db();
             }
-            LOG.info("resuming from checkpoint: replication id {} offset {}", replid, offset);
+            LOG.info("resuming from checkpoint: replication id {} offset {} (db {})", replid, offset, db);
         }
         Spool spool = new Spool(opt.stateDir().resolve("spool"), 64L << 20, opt.spoolMaxBytes());
         this.spool = spool;
@@ -174,7 +176,7 @@ public final class SyncSession {
                 stats.snapshotSize = reply.rdbLength();
                 // Keys already on the target from an interrupted snapshot of ours are overwritten.
                 boolean again = cp != null && Checkpoint.SNAPSHOT.equals(cp.phase()) || everIncremental;
-                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.SNAPSHOT, false));
+                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.SNAPSHOT, false, 0));
                 try {
                     streamStart = applySnapshot(target, spool, pump, reply, again);
                 } catch (RuntimeException e) {
@@ -186,10 +188,10 @@ public final class SyncSession {
                     }
                     throw e;
                 }
-                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.INCREMENTAL, true));
+                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.INCREMENTAL, true, 0));
             }
             stats.state = "incremental";
-            follow(target, spool, pump, reply, streamStart, skip);
+            follow(target, spool, pump, reply, streamStart, reply.full() ? 0 : db, skip);
         } finally {
             ReplicaLink l = link;
             if (l != null) {
@@ -199,23 +201,28 @@ public final class SyncSession {
         }
     }
 
-    /** Reads the per-lane checkpoint keys the applier keeps on the target (db 0). */
-    private long[] targetCheckpoints(RedisTarget target, Checkpoint cp) {
+    /** Per lane: applied up to this offset (Long.MIN_VALUE: no key), and the db selected there. */
+    private record LaneCheckpoints(long[] offsets, int[] dbs) {}
+
+    /** Reads the per-lane checkpoint keys the applier keeps on the target (db 0): "replid offset db". */
+    private LaneCheckpoints targetCheckpoints(Checkpoint cp) {
         long[] skip = new long[opt.lanes()];
+        int[] dbs = new int[opt.lanes()];
         try (var c = io.ferry.resp.RedisConnection.open(opt.target().withDb(0), opt.targetTls(), java.time.Duration.ofSeconds(10))) {
             for (int i = 0; i < skip.length; i++) {
                 Reply r = c.call("GET".getBytes(StandardCharsets.US_ASCII), StreamApplier.checkpointKey(i));
                 skip[i] = Long.MIN_VALUE;
                 if (!r.isError() && !r.isNull()) {
                     String[] v = r.asString().split(" ");
-                    if (v.length == 2 && v[0].equals(cp.replid())) {
+                    if (v.length == 3 && v[0].equals(cp.replid())) {
                         skip[i] = Long.parseLong(v[1]);
+                        dbs[i] = Integer.parseInt(v[2]);
                     }
                 }
             }
         }
         LOG.info("target-side checkpoints per lane: {}", Arrays.toString(skip).replace(String.valueOf(Long.MIN_VALUE), "-"));
-        return skip;
+        return new LaneCheckpoints(skip, dbs);
     }
 
     private long applySnapshot(RedisTarget target, Spool spool, Pump pump, PsyncReply reply, boolean again) throws Exception {
@@ -273,8 +280,9 @@ public final class SyncSession {
         return pump.rdbEnd();
     }
 
-    private void follow(RedisTarget target, Spool spool, Pump pump, PsyncReply reply, long streamStart, long[] skip) throws Exception {
-        StreamApplier a = new StreamApplier(target, opt.onError(), stats.replid, reply.offset(), skip, opt.filter(), opt.dbMap(), 1000, this::ackNow);
+    private void follow(RedisTarget target, Spool spool, Pump pump, PsyncReply reply, long streamStart, int startDb, long[] skip)
+            throws Exception {
+        StreamApplier a = new StreamApplier(target, opt.onError(), stats.replid, reply.offset(), startDb, skip, opt.filter(), opt.dbMap(), 1000, this::ackNow);
         applier = a;
         CommandReader commands = new CommandReader(spool.reader(streamStart), reply.offset());
         Thread acker = new Thread(() -> ackLoop(a), "ferry-ack");
@@ -321,7 +329,8 @@ public final class SyncSession {
     }
 
     private void saveCheckpoint(StreamApplier a, boolean clean) {
-        store.save(new Checkpoint(opt.source().redacted(), stats.replid, a.appliedOffset(), opt.lanes(), Checkpoint.INCREMENTAL, clean));
+        StreamApplier.Position at = a.appliedPosition();
+        store.save(new Checkpoint(opt.source().redacted(), stats.replid, at.offset(), opt.lanes(), Checkpoint.INCREMENTAL, clean, at.db()));
     }
 
     private void ackLoop(StreamApplier a) {

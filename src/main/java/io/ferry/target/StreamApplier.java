@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntUnaryOperator;
@@ -47,14 +48,23 @@ public final class StreamApplier {
     public final LongAdder barriers = new LongAdder();
 
     private int db;
+    private final int startDb;
+    // Where the stream selected a db (SELECT's end offset -> db), from the applied offset on: every
+    // checkpoint records the db in force at its offset, because a resumed stream does not repeat
+    // the SELECT that came before it (the source selects once per db change, not per replica).
+    private final ConcurrentSkipListMap<Long, Integer> dbChanges = new ConcurrentSkipListMap<>();
     private long added; // commands added to lane batches so far (the age of a pending batch is measured in these)
     private volatile long dispatched;
     private volatile long appliedOffset;
     private List<ReplCommand> multi; // inside a source MULTI block
     private final Runnable onGetAck;
 
-    public StreamApplier(RedisTarget target, OnError onError, String replid, long startOffset, long[] skipUpTo, KeyFilter filter,
-            IntUnaryOperator dbMap, int batchCommands, Runnable onGetAck) {
+    /**
+     * {@code startDb} is the source db selected at {@code startOffset} (0 after a full sync, whose
+     * stream starts with a SELECT; a resumed stream's from its checkpoint).
+     */
+    public StreamApplier(RedisTarget target, OnError onError, String replid, long startOffset, int startDb, long[] skipUpTo,
+            KeyFilter filter, IntUnaryOperator dbMap, int batchCommands, Runnable onGetAck) {
         this.target = target;
         this.lanes = target.lanes();
         this.onError = onError;
@@ -74,6 +84,22 @@ public final class StreamApplier {
         }
         this.dispatched = startOffset;
         this.appliedOffset = startOffset;
+        this.startDb = startDb;
+        this.db = startDb;
+    }
+
+    /** The applied offset and the db selected there, read together (for a checkpoint). */
+    public synchronized Position appliedPosition() {
+        long at = appliedOffset();
+        return new Position(at, dbAt(at));
+    }
+
+    public record Position(long offset, int db) {}
+
+    /** The source db selected in the stream right after {@code offset} (an offset not below the applied one). */
+    public int dbAt(long offset) {
+        var e = dbChanges.floorEntry(offset);
+        return e == null ? startDb : e.getValue();
     }
 
     /** The first failure (a rejected command under --on-error fail, or a lost target), or null. */
@@ -86,13 +112,17 @@ public final class StreamApplier {
     }
 
     /** Offset up to which every command has been applied by the target. */
-    public long appliedOffset() {
+    public synchronized long appliedOffset() {
         long a = dispatched;
         for (Batch b : batches) {
             a = Math.min(a, b.earliestUnconfirmed());
         }
         if (a > appliedOffset) {
             appliedOffset = a;
+            Long floor = dbChanges.floorKey(a);
+            if (floor != null) {
+                dbChanges.headMap(floor, false).clear(); // keep the db in force at the applied offset
+            }
         }
         return appliedOffset;
     }
@@ -111,7 +141,7 @@ public final class StreamApplier {
                 }
                 break;
             case SELECT:
-                db = Integer.parseInt(new String(argv[1], StandardCharsets.US_ASCII));
+                select(argv, c.endOffset());
                 break;
             case MULTI:
                 multi = new ArrayList<>();
@@ -149,6 +179,11 @@ public final class StreamApplier {
                 barrier(c);
         }
         dispatched = c.endOffset();
+    }
+
+    private void select(byte[][] argv, long end) {
+        db = Integer.parseInt(new String(argv[1], StandardCharsets.US_ASCII));
+        dbChanges.put(end, db);
     }
 
     private boolean accepted(byte[] key) {
@@ -203,7 +238,7 @@ public final class StreamApplier {
         for (ReplCommand c : block) {
             CommandTable.Kind k = CommandTable.kind(c.argv()[0]);
             if (k == CommandTable.Kind.SELECT) {
-                db = Integer.parseInt(new String(c.argv()[1], StandardCharsets.US_ASCII));
+                select(c.argv(), c.endOffset());
                 cmds.add(new byte[][] {Args.b("SELECT"), Args.b(dbMap.applyAsInt(db))});
                 continue;
             }
@@ -298,8 +333,9 @@ public final class StreamApplier {
         return Args.b(CHECKPOINT_KEY + lane);
     }
 
+    /** "replid offset db": the lane is applied up to offset, where the stream had db selected. */
     private String checkpointValue(long offset) {
-        return replid + " " + offset;
+        return replid + " " + offset + " " + dbAt(offset);
     }
 
     /** One lane's pending commands, and the start offsets of its unconfirmed batches. */

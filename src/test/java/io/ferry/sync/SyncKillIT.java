@@ -106,4 +106,45 @@ class SyncKillIT {
             assertThat(out).doesNotContain("NEW FULL SYNC");
         }
     }
+
+    /**
+     * The source selects a db once per change, not per replica: a stream resumed after a crash
+     * starts without the SELECT that preceded it. Every write here goes to db 5 behind a single
+     * SELECT, so a resume that forgot the db would write to db 0.
+     */
+    @Test
+    void resumeAfterAKillKeepsTheSelectedDb(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("ferry.log");
+        Path state = tmp.resolve("state");
+        try (RedisServerProcess src = RedisServerProcess.start("repl-diskless-sync-delay 0", "repl-backlog-size 64mb");
+                RedisServerProcess dst = RedisServerProcess.start(); RedisConnection s = src.connection(); RedisConnection t = dst.connection();
+                RedisConnection writer = src.connection()) {
+            s.call("SET", "pre", "1");
+            int statusPort = io.ferry.testing.FreePorts.pick();
+            Process ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log, statusPort);
+            try {
+                awaitZeroLag(s);
+                writer.call("SELECT", "5");
+                Thread load = new Thread(() -> {
+                    for (int i = 0; i < 30_000; i++) {
+                        writer.call("INCR", "db5:counter");
+                        writer.call("RPUSH", "db5:list:" + (i % 50), Integer.toString(i));
+                    }
+                });
+                load.start();
+                Thread.sleep(800);
+                ferry.destroyForcibly().waitFor(); // SIGKILL mid-stream, well after the only SELECT
+                load.join();
+                ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log, statusPort);
+                awaitZeroLag(s);
+                t.call("SELECT", "0");
+                assertThat(t.call("KEYS", "db5:*").asList()).as("db-5 keys written to db 0 after the resume").isEmpty();
+                SyncHarness.assertSame(s, t);
+            } finally {
+                ferry.destroyForcibly();
+                ferry.waitFor();
+            }
+            assertThat(Files.readString(log)).contains("partial resync").contains("(db 5)");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.ferry.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ferry.checkpoint.ResumePoint;
 import io.ferry.filter.KeyFilter;
 import io.ferry.replication.ReplCommand;
 import io.ferry.resp.RedisConnection;
@@ -17,15 +18,17 @@ import org.junit.jupiter.api.Test;
  * Exactly-once resume at the applier level, against a real target: after a "crash" (a new applier
  * built from the lane checkpoint keys, fed the same stream again from the lowest checkpoint), every
  * non-idempotent command has been applied exactly once, whichever way it travelled: one lane, a
- * source MULTI/EXEC block on one lane, a block spanning lanes (barrier), a split DEL.
+ * source MULTI/EXEC block on one lane, a block spanning lanes (barrier), a split DEL; and in the
+ * db the stream had selected, which a resumed stream does not repeat.
  */
 class StreamApplierResumeIT {
     private static final int LANES = 4;
+    private static final long START = 999;
 
     /** Builds a stream with made-up but consistent offsets: each command spans 10 bytes. */
     private static final class Stream {
         final List<ReplCommand> cmds = new ArrayList<>();
-        long offset = 1000;
+        long offset = START + 1;
 
         Stream add(String... args) {
             byte[][] argv = new byte[args.length][];
@@ -58,17 +61,25 @@ class StreamApplierResumeIT {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static StreamApplier applier(RedisTarget t, long start, long[] skip) {
-        return new StreamApplier(t, OnError.FAIL, "replid-1", start, skip, KeyFilter.ALL, IntUnaryOperator.identity(), 1000, () -> {});
+    private static StreamApplier applier(RedisTarget t, long start, int db, long[] skip) {
+        return new StreamApplier(t, OnError.FAIL, "replid-1", start, db, skip, KeyFilter.ALL, IntUnaryOperator.identity(), 1000, () -> {});
     }
 
-    private static long[] laneCheckpoints(RedisConnection c) {
-        long[] skip = new long[LANES];
+    /** The lane checkpoint keys ("replid offset db") as the resume reads them. */
+    private static ResumePoint resumePoint(RedisConnection c) {
+        long[] offsets = new long[LANES];
+        int[] dbs = new int[LANES];
+        c.call("SELECT", "0");
         for (int i = 0; i < LANES; i++) {
             Reply r = c.call(b("GET"), StreamApplier.checkpointKey(i));
-            skip[i] = r.isNull() ? Long.MIN_VALUE : Long.parseLong(r.asString().split(" ")[1]);
+            offsets[i] = Long.MIN_VALUE;
+            if (!r.isNull()) {
+                String[] v = r.asString().split(" ");
+                offsets[i] = Long.parseLong(v[1]);
+                dbs[i] = Integer.parseInt(v[2]);
+            }
         }
-        return skip;
+        return ResumePoint.of(START, 0, offsets, dbs); // the file checkpoint is the stream's start
     }
 
     @Test
@@ -77,37 +88,47 @@ class StreamApplierResumeIT {
                 RedisTarget t = RedisTarget.open(dst.uri(), null, LANES, 1000, 1 << 20, null)) {
             String[] k = keys(t);
             Stream s = new Stream();
-            s.add("SELECT", "0").add("INCR", k[0]);
+            s.add("SELECT", "3").add("INCR", k[0]);
             s.add("MULTI").add("INCR", k[0]).add("RPUSH", k[1], "x").add("EXEC"); // one lane
             s.add("MULTI").add("INCR", k[0]).add("INCR", k[2]).add("EXEC"); // spans lanes: a barrier
             s.add("RPUSH", k[1], "y").add("DEL", "gone:1", "gone:2").add("INCRBY", k[2], "5");
             s.add("MULTI").add("INCR", k[2]).add("EXEC"); // a one-command block, last on its lane
+            s.add("SELECT", "4").add("INCR", k[0]);
+            s.add("MULTI").add("SELECT", "3").add("INCR", k[0]).add("EXEC"); // the block switches the db back
+            s.add("INCR", k[0]).add("INCR", k[2]);
 
             // Every prefix of the stream is a possible crash point; after each, resume and finish.
             for (int crashAfter = 1; crashAfter <= s.cmds.size(); crashAfter++) {
                 c.call("FLUSHALL");
-                StreamApplier first = applier(t, 999, null);
+                StreamApplier first = applier(t, START, 0, null);
                 for (ReplCommand cmd : s.cmds.subList(0, crashAfter)) {
                     first.apply(cmd);
                 }
                 first.drain(); // what reached the target before the crash; the file checkpoint is lost
-                long[] skip = laneCheckpoints(c);
-                long from = Long.MAX_VALUE;
-                for (long x : skip) {
-                    from = Math.min(from, x == Long.MIN_VALUE ? 999 : x);
+                ResumePoint from = resumePoint(c);
+                long[] skip = new long[LANES];
+                for (int i = 0; i < LANES; i++) {
+                    Reply r = c.call(b("GET"), StreamApplier.checkpointKey(i));
+                    skip[i] = r.isNull() ? Long.MIN_VALUE : Long.parseLong(r.asString().split(" ")[1]);
                 }
-                StreamApplier second = applier(t, from, skip);
+                StreamApplier second = applier(t, from.offset(), from.db(), skip);
                 for (ReplCommand cmd : s.cmds) {
-                    if (cmd.startOffset() >= from) {
+                    if (cmd.startOffset() >= from.offset()) {
                         second.apply(cmd);
                     }
                 }
                 second.drain();
                 assertThat(second.failure()).isNull();
-                String at = "crash after " + crashAfter + " commands";
-                assertThat(c.call("GET", k[0]).asString()).as(at).isEqualTo("3");
+                String at = "crash after " + crashAfter + " commands (resumed at " + from + ")";
+                c.call("SELECT", "3");
+                assertThat(c.call("GET", k[0]).asString()).as(at).isEqualTo("5");
                 assertThat(c.call("LRANGE", k[1], "0", "-1").asList()).as(at).extracting(Reply::asString).containsExactly("x", "y");
-                assertThat(c.call("GET", k[2]).asString()).as(at).isEqualTo("7");
+                assertThat(c.call("GET", k[2]).asString()).as(at).isEqualTo("8");
+                c.call("SELECT", "4");
+                assertThat(c.call("GET", k[0]).asString()).as(at).isEqualTo("1");
+                assertThat(c.call("DBSIZE").toString()).as(at).isEqualTo(new Reply.Int(1).toString());
+                c.call("SELECT", "0");
+                assertThat(c.call("KEYS", "k:*").asList()).as(at + ": nothing in db 0").isEmpty();
             }
         }
     }
