@@ -257,17 +257,19 @@ final class FilePass implements RdbHandler {
         }
 
         @Override
+        public void streamEntry(io.ferry.rdb.StreamId id, List<byte[]> fields) {
+            if (next()) {
+                chunk.entries.add(new StreamEntry(id.toString(), fields));
+            }
+        }
+
+        @Override
         public void stream(StreamValue s) {
             List<StreamInfo.Group> groups = new ArrayList<>();
             for (StreamValue.Group g : s.groups()) {
                 groups.add(new StreamInfo.Group(g.name(), g.lastDeliveredId().toString(), g.pel().size()));
             }
             stream = new StreamInfo(s.lastId().toString(), groups);
-            for (StreamValue.Entry e : s.entries()) {
-                if (next()) {
-                    chunk.entries.add(new StreamEntry(e.id().toString(), e.fields()));
-                }
-            }
         }
 
         @Override

@@ -2,18 +2,27 @@ package io.ferry.convert;
 
 import io.ferry.rdb.StreamId;
 import io.ferry.rdb.StreamValue;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Rebuilds a stream with commands: entries with XADD (explicit ids), the id counters with
- * XSETID, groups with XGROUP CREATE, consumers, and each pending entry with XCLAIM … FORCE so
- * its owner, delivery time and count survive.
+ * Rebuilds a stream with commands as it is decoded: each entry with XADD (explicit id) when it
+ * arrives, then the id counters with XSETID, groups with XGROUP CREATE, consumers, and each
+ * pending entry with XCLAIM … FORCE so its owner, delivery time and count survive.
+ *
+ * <p>Entries are not kept; only their ids are (16 bytes each, in arrival = id order), to tell
+ * which pending entries still have their message: XCLAIM cannot recreate one whose entry was
+ * deleted, and those are counted as lost.
  */
 final class StreamRewriter {
     private final byte[] dest;
     private final TargetFeatures target;
     private final CommandSink out;
+    private long[] ids = new long[64]; // ms, seq, ms, seq… ascending
+    private int idCount;
+    private long lostPending;
 
     StreamRewriter(byte[] dest, TargetFeatures target, CommandSink out) {
         this.dest = dest;
@@ -21,19 +30,36 @@ final class StreamRewriter {
         this.out = out;
     }
 
-    void write(StreamValue s) {
-        for (StreamValue.Entry e : s.entries()) {
-            byte[][] argv = new byte[3 + e.fields().size()][];
-            argv[0] = Args.b("XADD");
-            argv[1] = dest;
-            argv[2] = Args.b(e.id().toString());
-            for (int i = 0; i < e.fields().size(); i++) {
-                argv[3 + i] = e.fields().get(i);
-            }
-            out.command(argv);
+    long entries() {
+        return idCount;
+    }
+
+    /** Pending entries the target could not get because their message is gone. */
+    long lostPending() {
+        return lostPending;
+    }
+
+    void entry(StreamId id, List<byte[]> fields) {
+        byte[][] argv = new byte[3 + fields.size()][];
+        argv[0] = Args.b("XADD");
+        argv[1] = dest;
+        argv[2] = Args.b(id.toString());
+        for (int i = 0; i < fields.size(); i++) {
+            argv[3 + i] = fields.get(i);
         }
+        out.command(argv);
+        if (2 * idCount + 2 > ids.length) {
+            ids = Arrays.copyOf(ids, ids.length * 2);
+        }
+        ids[2 * idCount] = id.ms();
+        ids[2 * idCount + 1] = id.seq();
+        idCount++;
+    }
+
+    /** After the entries: counters, groups, consumers, pending entries. */
+    void finish(StreamValue s) {
         byte[] placeholder = Args.b("ferry-tmp-group");
-        if (s.entries().isEmpty()) {
+        if (idCount == 0) {
             // An empty stream still exists: MKSTREAM through a placeholder group creates it
             // without an entry (a placeholder entry would leave a trace in max-deleted-entry-id).
             out.command(Args.b("XGROUP"), Args.b("CREATE"), dest, placeholder, Args.b("0"), Args.b("MKSTREAM"));
@@ -45,7 +71,7 @@ final class StreamRewriter {
         } else {
             out.command(Args.b("XSETID"), dest, Args.b(s.lastId().toString()));
         }
-        if (s.entries().isEmpty()) {
+        if (idCount == 0) {
             out.command(Args.b("XGROUP"), Args.b("DESTROY"), dest, placeholder);
         }
         for (StreamValue.Group g : s.groups()) {
@@ -55,10 +81,12 @@ final class StreamRewriter {
             } else {
                 out.command(Args.b("XGROUP"), Args.b("CREATE"), dest, g.name(), Args.b(g.lastDeliveredId().toString()));
             }
-            Set<StreamId> live = liveIds(s);
-            java.util.Map<StreamId, StreamValue.Pending> pel = new java.util.HashMap<>();
+            Map<StreamId, StreamValue.Pending> pel = new HashMap<>();
             for (StreamValue.Pending p : g.pel()) {
                 pel.put(p.id(), p);
+                if (!live(p.id())) {
+                    lostPending++;
+                }
             }
             for (StreamValue.Consumer c : g.consumers()) {
                 if (target.createConsumer()) {
@@ -66,8 +94,8 @@ final class StreamRewriter {
                 }
                 for (StreamId id : c.pending()) {
                     StreamValue.Pending p = pel.get(id);
-                    if (p == null || !live.contains(id)) {
-                        continue; // XCLAIM cannot recreate a pending entry whose message was deleted
+                    if (p == null || !live(id)) {
+                        continue;
                     }
                     out.command(Args.b("XCLAIM"), dest, g.name(), c.name(), Args.b("0"), Args.b(id.toString()),
                             Args.b("TIME"), Args.b(p.deliveryTimeMs()), Args.b("RETRYCOUNT"), Args.b(p.deliveryCount()),
@@ -77,17 +105,25 @@ final class StreamRewriter {
         }
     }
 
-    private static Set<StreamId> liveIds(StreamValue s) {
-        Set<StreamId> ids = new HashSet<>();
-        for (StreamValue.Entry e : s.entries()) {
-            ids.add(e.id());
+    /** Binary search over the ids seen (unsigned order, as stream ids are). */
+    private boolean live(StreamId id) {
+        int lo = 0;
+        int hi = idCount - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Long.compareUnsigned(ids[2 * mid], id.ms());
+            if (c == 0) {
+                c = Long.compareUnsigned(ids[2 * mid + 1], id.seq());
+            }
+            if (c == 0) {
+                return true;
+            }
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
         }
-        return ids;
-    }
-
-    /** Pending entries of a group that the typed path cannot carry over (their message is gone). */
-    static long pendingWithoutEntry(StreamValue s, StreamValue.Group g) {
-        Set<StreamId> live = liveIds(s);
-        return g.pel().stream().filter(p -> !live.contains(p.id())).count();
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package io.ferry.convert;
 
 import io.ferry.rdb.Ints;
+import io.ferry.rdb.StreamId;
 import io.ferry.rdb.StreamValue;
 import io.ferry.rdb.ValueSink;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ final class TypedWriter implements ValueSink {
     private long droppedFieldTtls;
     private long expiredFields;
     private long lostPendingEntries;
+    private StreamRewriter stream; // a stream being rewritten, entry by entry
 
     TypedWriter(byte[] dest, TargetFeatures target, CommandSink out, int batchElements, long batchBytes, long nowMs) {
         this.dest = dest;
@@ -154,11 +156,21 @@ final class TypedWriter implements ValueSink {
     }
 
     @Override
-    public void stream(StreamValue s) {
-        new StreamRewriter(dest, target, out).write(s);
-        written += s.entries().size() + 1;
-        for (StreamValue.Group g : s.groups()) {
-            lostPendingEntries += StreamRewriter.pendingWithoutEntry(s, g);
+    public void streamEntry(StreamId id, List<byte[]> fields) {
+        if (stream == null) {
+            stream = new StreamRewriter(dest, target, out);
         }
+        stream.entry(id, fields);
+        written++;
+    }
+
+    @Override
+    public void stream(StreamValue s) {
+        if (stream == null) {
+            stream = new StreamRewriter(dest, target, out);
+        }
+        stream.finish(s);
+        written++;
+        lostPendingEntries += stream.lostPending();
     }
 }

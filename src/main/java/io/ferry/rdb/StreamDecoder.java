@@ -10,9 +10,12 @@ final class StreamDecoder {
 
     private StreamDecoder() {}
 
-    /** With {@code keep} false the structure is walked but nothing is retained (null returned). */
-    static StreamValue decode(RdbReader r, int type, boolean keep) {
-        List<StreamValue.Entry> entries = keep ? new ArrayList<>() : null;
+    /**
+     * Hands the entries to {@code sink} node by node (one listpack in memory at a time), then
+     * returns the counters and groups; with a null sink the structure is walked and null returned.
+     */
+    static StreamValue decode(RdbReader r, int type, ValueSink sink) {
+        boolean keep = sink != null;
         long nodes = r.len("a stream listpack count");
         for (long i = 0; i < nodes; i++) {
             byte[] nodeKey = r.string("a stream node key");
@@ -23,7 +26,7 @@ final class StreamDecoder {
                 r.skipString("a stream listpack");
                 continue;
             }
-            node(StreamId.fromBytes(nodeKey, 0), new Listpack(r.string("a stream listpack")), entries);
+            node(StreamId.fromBytes(nodeKey, 0), new Listpack(r.string("a stream listpack")), sink);
         }
         long length = r.len("a stream length");
         StreamId lastId = id(r);
@@ -64,7 +67,7 @@ final class StreamDecoder {
             }
             groups.add(new StreamValue.Group(name, lastDelivered, entriesRead, pel, consumers));
         }
-        return keep ? new StreamValue(entries, length, lastId, firstId, maxDeleted, added, groups) : null;
+        return keep ? new StreamValue(length, lastId, firstId, maxDeleted, added, groups) : null;
     }
 
     /** Counts read from a listpack are not trusted for pre-sizing: a corrupt one must not allocate gigabytes. */
@@ -77,7 +80,7 @@ final class StreamDecoder {
     }
 
     /** One radix-tree node: a master entry, then entries delta-encoded against the node key. */
-    private static void node(StreamId master, Listpack lp, List<StreamValue.Entry> out) {
+    private static void node(StreamId master, Listpack lp, ValueSink out) {
         long count = lp.nextLong();
         long deleted = lp.nextLong();
         int masterFieldCount = (int) lp.nextLong();
@@ -108,7 +111,7 @@ final class StreamDecoder {
             }
             lp.nextLong(); // lp-count of this entry, used for reverse iteration
             if ((flags & FLAG_DELETED) == 0) {
-                out.add(new StreamValue.Entry(new StreamId(ms, seq), fields));
+                out.streamEntry(new StreamId(ms, seq), fields);
             }
         }
         if (lp.hasNext()) {

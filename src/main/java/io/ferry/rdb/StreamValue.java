@@ -3,11 +3,11 @@ package io.ferry.rdb;
 import java.util.List;
 
 /**
- * A whole stream: live entries in id order, its counters, and its consumer groups.
+ * What a stream holds besides its entries (which a {@link ValueSink} receives one by one before
+ * this): its counters and its consumer groups.
  * {@code firstId}, {@code maxDeletedId} and {@code entriesAdded} exist only in RDB 10+ (null/-1 before).
  */
 public record StreamValue(
-        List<Entry> entries,
         long length,
         StreamId lastId,
         StreamId firstId,
@@ -17,9 +17,6 @@ public record StreamValue(
 
     /** Marks a consumer active time the format does not store (before RDB 11). */
     public static final long NOT_STORED = Long.MIN_VALUE;
-
-    /** One entry; {@code fields} alternates field, value. */
-    public record Entry(StreamId id, List<byte[]> fields) {}
 
     /** {@code entriesRead} is -1 when unknown or not stored. */
     public record Group(byte[] name, StreamId lastDeliveredId, long entriesRead, List<Pending> pel, List<Consumer> consumers) {}

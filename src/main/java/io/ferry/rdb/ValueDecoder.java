@@ -109,7 +109,7 @@ final class ValueDecoder {
                 quicklist(r, type, sink);
                 return;
             case RdbType.STREAM_LISTPACKS: case RdbType.STREAM_LISTPACKS_2: case RdbType.STREAM_LISTPACKS_3: {
-                StreamValue s = StreamDecoder.decode(r, type, sink != null);
+                StreamValue s = StreamDecoder.decode(r, type, sink);
                 if (sink != null) {
                     sink.stream(s);
                 }

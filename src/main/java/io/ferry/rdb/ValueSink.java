@@ -20,7 +20,13 @@ public interface ValueSink {
     /** A hash field; {@code expireAtMs} is the field's absolute TTL in ms, or -1. */
     default void hashField(byte[] field, byte[] value, long expireAtMs) {}
 
-    /** Streams are handed over whole: they carry groups and PELs that refer across entries. */
+    /** A live stream entry, in id order; {@code fields} alternates field, value. */
+    default void streamEntry(StreamId id, java.util.List<byte[]> fields) {}
+
+    /**
+     * After its entries, the rest of a stream: counters, consumer groups with their PELs. (Groups
+     * are held whole: PEL entries refer to consumers stored after them.)
+     */
     default void stream(StreamValue stream) {}
 
     /**

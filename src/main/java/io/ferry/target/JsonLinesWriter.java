@@ -99,6 +99,9 @@ public final class JsonLinesWriter implements RdbHandler, ValueSink, AutoCloseab
             g.writeFieldName("value");
             if (t == ValueType.LIST || t == ValueType.SET || t == ValueType.ZSET || t == ValueType.HASH) {
                 g.writeStartArray();
+            } else if (t == ValueType.STREAM) {
+                g.writeStartObject(); // entries arrive one by one, the rest of the stream after them
+                g.writeArrayFieldStart("entries");
             }
             fieldTtlNames = null;
             return this;
@@ -193,24 +196,28 @@ public final class JsonLinesWriter implements RdbHandler, ValueSink, AutoCloseab
     }
 
     @Override
-    public void stream(StreamValue s) {
+    public void streamEntry(StreamId id, List<byte[]> fields) {
         try {
             g.writeStartObject();
-            g.writeArrayFieldStart("entries");
-            for (StreamValue.Entry e : s.entries()) {
-                g.writeStartObject();
-                g.writeStringField("id", e.id().toString());
-                g.writeArrayFieldStart("fields");
-                for (int i = 0; i < e.fields().size(); i += 2) {
-                    g.writeStartArray();
-                    bytes(e.fields().get(i));
-                    bytes(e.fields().get(i + 1));
-                    g.writeEndArray();
-                }
+            g.writeStringField("id", id.toString());
+            g.writeArrayFieldStart("fields");
+            for (int i = 0; i < fields.size(); i += 2) {
+                g.writeStartArray();
+                bytes(fields.get(i));
+                bytes(fields.get(i + 1));
                 g.writeEndArray();
-                g.writeEndObject();
             }
             g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stream(StreamValue s) {
+        try {
+            g.writeEndArray(); // of the entries
             g.writeNumberField("length", s.length());
             g.writeStringField("last_id", s.lastId().toString());
             id("first_id", s.firstId());

@@ -10,7 +10,6 @@ import io.ferry.cli.Main;
 import io.ferry.rdb.KeyHeader;
 import io.ferry.rdb.RdbHandler;
 import io.ferry.rdb.RdbReader;
-import io.ferry.rdb.StreamValue;
 import io.ferry.rdb.ValueSink;
 import java.io.File;
 import java.io.FileInputStream;
@@ -142,8 +141,8 @@ public final class RdbDecodeBench {
         }
 
         @Override
-        public void stream(StreamValue stream) {
-            elements += stream.entries().size();
+        public void streamEntry(io.ferry.rdb.StreamId id, java.util.List<byte[]> fields) {
+            elements++;
         }
     }
 

@@ -140,19 +140,21 @@ final class Recorder implements RdbHandler, ValueSink {
     }
 
     @Override
+    public void streamEntry(StreamId id, List<byte[]> fields) {
+        StringBuilder sb = new StringBuilder("  entry " + id);
+        for (byte[] f : fields) {
+            sb.append(' ').append(q(f));
+        }
+        lines.add(sb.toString());
+    }
+
+    @Override
     public void stream(StreamValue s) {
         lines.addAll(streamLines(s));
     }
 
     static List<String> streamLines(StreamValue s) {
         List<String> out = new ArrayList<>();
-        for (StreamValue.Entry e : s.entries()) {
-            StringBuilder sb = new StringBuilder("  entry " + e.id());
-            for (byte[] f : e.fields()) {
-                sb.append(' ').append(q(f));
-            }
-            out.add(sb.toString());
-        }
         out.add("  stream length=" + s.length() + " last=" + s.lastId() + " first=" + s.firstId()
                 + " max-deleted=" + s.maxDeletedId() + " added=" + s.entriesAdded());
         for (StreamValue.Group g : s.groups()) {

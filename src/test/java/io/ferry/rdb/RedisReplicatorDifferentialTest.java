@@ -123,12 +123,10 @@ class RedisReplicatorDifferentialTest {
                         }
 
                         @Override
-                        public void stream(StreamValue v) {
-                            for (StreamValue.Entry e : v.entries()) {
-                                List<String> f = new ArrayList<>();
-                                e.fields().forEach(b -> f.add(text(b)));
-                                items.add(e.id() + " " + f);
-                            }
+                        public void streamEntry(StreamId id, List<byte[]> fields) {
+                            List<String> f = new ArrayList<>();
+                            fields.forEach(b -> f.add(text(b)));
+                            items.add(id + " " + f);
                         }
                     };
                 }
@@ -400,16 +398,24 @@ class RedisReplicatorDifferentialTest {
             items.add(text(f) + "=" + text(v) + (ttl < 0 ? "" : " ttl=" + ttl));
         }
 
+        private StringBuilder streamText;
+
+        @Override
+        public void streamEntry(StreamId id, List<byte[]> fields) {
+            if (streamText == null) {
+                streamText = new StringBuilder();
+            }
+            streamText.append(id).append(" {");
+            for (int i = 0; i < fields.size(); i += 2) {
+                streamText.append(text(fields.get(i))).append('=').append(text(fields.get(i + 1))).append(';');
+            }
+            streamText.append("}\n");
+        }
+
         @Override
         public void stream(StreamValue s) {
-            StringBuilder sb = new StringBuilder();
-            for (StreamValue.Entry e : s.entries()) {
-                sb.append(e.id()).append(" {");
-                for (int i = 0; i < e.fields().size(); i += 2) {
-                    sb.append(text(e.fields().get(i))).append('=').append(text(e.fields().get(i + 1))).append(';');
-                }
-                sb.append("}\n");
-            }
+            StringBuilder sb = streamText == null ? new StringBuilder() : streamText;
+            streamText = null;
             sb.append("length=").append(s.length()).append(" last=").append(s.lastId()).append(" first=").append(s.firstId())
                     .append(" max-deleted=").append(s.maxDeletedId()).append(" added=").append(s.entriesAdded()).append('\n');
             for (StreamValue.Group g : s.groups()) {

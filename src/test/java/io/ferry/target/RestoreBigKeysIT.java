@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Big keys stream through in bounded memory: a 1,000,000-field hash, a 1,000,000-member zset and
- * a 200,000-element list and set are restored by a child JVM with a 32 MiB heap (smaller than the
+ * Big keys stream through in bounded memory: a 1,000,000-field hash, a 1,000,000-member zset,
+ * a 200,000-element list and set, and a 300,000-entry stream with a consumer group are restored by a child JVM with a 32 MiB heap (smaller than the
  * hash's raw payload plus one copy) and {@code --big-key-bytes 1mb}. The target must then hold
  * exactly the generated values: every element is read back with HSCAN/ZSCAN/SSCAN/LRANGE and
  * checked against the formula that generated it. A control run that holds whole values in memory
@@ -35,6 +35,7 @@ class RestoreBigKeysIT {
     static final int ZSET = 1_000_000;
     static final int LIST = 200_000;
     static final int SET = 200_000;
+    static final int STREAM = 300_000;
 
     static RedisServerProcess source;
     static RedisServerProcess target;
@@ -52,10 +53,11 @@ class RestoreBigKeysIT {
             + "    if kind == 'hash' then a[#a + 1] = 'f' .. j; a[#a + 1] = 'v' .. j\n"
             + "    elseif kind == 'zset' then a[#a + 1] = tostring((j % 7919) * 0.25 - j); a[#a + 1] = 'm' .. j\n"
             + "    elseif kind == 'list' then a[#a + 1] = 'l' .. j .. ':' .. ((j * 2654435761) % 4294967296)\n"
+            + "    elseif kind == 'stream' then redis.call('XADD', KEYS[1], j .. '-1', 'n', j, 'payload', string.rep('p', 40) .. j)\n"
             + "    else a[#a + 1] = 's' .. j end\n"
             + "  end\n"
             + "  local cmd = ({hash = 'HSET', zset = 'ZADD', list = 'RPUSH', set = 'SADD'})[kind]\n"
-            + "  redis.call(cmd, KEYS[1], unpack(a))\n"
+            + "  if #a > 0 then redis.call(cmd, KEYS[1], unpack(a)) end\n"
             + "end\n"
             + "return n\n";
 
@@ -77,6 +79,11 @@ class RestoreBigKeysIT {
             c.call("EVAL", FILL, "1", "big:zset", "zset", Integer.toString(ZSET));
             c.call("EVAL", FILL, "1", "big:list", "list", Integer.toString(LIST));
             c.call("EVAL", FILL, "1", "big:set", "set", Integer.toString(SET));
+            c.call("EVAL", FILL, "1", "big:stream", "stream", Integer.toString(STREAM));
+            // Ten pending entries for one consumer; the message of one of them is deleted.
+            c.call("XGROUP", "CREATE", "big:stream", "workers", "0");
+            c.call("XREADGROUP", "GROUP", "workers", "alice", "COUNT", "10", "STREAMS", "big:stream", ">");
+            c.call("XDEL", "big:stream", "5-1");
             c.call("PEXPIRE", "big:zset", "3600000");
             for (int i = 0; i < 100; i++) {
                 c.call("SET", "small:" + i, "v" + i);
@@ -130,10 +137,12 @@ class RestoreBigKeysIT {
         }
         Child r = restoreInChild("--big-key-bytes", "1mb");
         assertThat(r.exit()).as("exit status; output:\n%s", r.output()).isZero();
-        assertThat(r.output()).contains("104 keys written").contains("4 big").doesNotContain("OutOfMemoryError");
+        assertThat(r.output()).contains("105 keys written").contains("5 big").doesNotContain("OutOfMemoryError")
+                .contains("1 stream pending entries refer to deleted messages");
         long t0 = System.nanoTime();
         try (RedisConnection t = target.connection()) {
-            assertThat(t.call("DBSIZE").asLong()).isEqualTo(104);
+            assertThat(t.call("DBSIZE").asLong()).isEqualTo(105);
+            assertThat(t.call("XLEN", "big:stream").asLong()).isEqualTo(STREAM - 1);
             assertThat(t.call("HLEN", "big:hash").asLong()).isEqualTo(HASH);
             assertThat(t.call("ZCARD", "big:zset").asLong()).isEqualTo(ZSET);
             assertThat(t.call("LLEN", "big:list").asLong()).isEqualTo(LIST);
@@ -186,6 +195,32 @@ class RestoreBigKeysIT {
                 }
             }
             assertThat(expected - 1).isEqualTo(LIST);
+
+            long j = 1;
+            for (String from = "-"; ; ) {
+                List<Reply> page = t.call("XRANGE", "big:stream", from, "+", "COUNT", "10000").asList();
+                if (page.isEmpty()) {
+                    break;
+                }
+                for (Reply e : page) {
+                    j += j == 5 ? 1 : 0; // deleted
+                    String id = e.asList().get(0).asString();
+                    List<Reply> f = e.asList().get(1).asList();
+                    String want = "[n, " + j + ", payload, " + "p".repeat(40) + j + "]";
+                    String got = f.stream().map(Reply::asString).toList().toString();
+                    if (!id.equals(j + "-1") || !got.equals(want)) {
+                        wrong.add("stream entry " + id + " " + got + ", expected " + j + "-1 " + want);
+                    }
+                    j++;
+                    from = "(" + id;
+                }
+            }
+            assertThat(j - 1).as("last stream entry").isEqualTo(STREAM);
+            List<Reply> pending = t.call("XPENDING", "big:stream", "workers", "-", "+", "100").asList();
+            assertThat(pending).extracting(p -> p.asList().get(0).asString() + " " + p.asList().get(1).asString())
+                    .containsExactly("1-1 alice", "2-1 alice", "3-1 alice", "4-1 alice", "6-1 alice", "7-1 alice", "8-1 alice",
+                            "9-1 alice", "10-1 alice");
+            assertThat(t.call("XINFO", "STREAM", "big:stream").toString()).contains(STREAM + "-1");
             assertThat(wrong).as("elements that differ from the source").isEmpty();
             assertThat(t.call("KEYS", "*ferry-tmp*").asList()).isEmpty();
         }
