@@ -44,6 +44,7 @@ public final class SyncSession {
     private volatile ReplicaLink link;
     private volatile StreamApplier applier;
     private volatile Spool spool;
+    private volatile String syncId = "?"; // names this sync in the target-side lane checkpoint keys (see Checkpoint)
 
     public SyncSession(SyncOptions opt) {
         this.opt = opt;
@@ -136,6 +137,7 @@ public final class SyncSession {
         int db = 0;
         if (cp != null && cp.resumable()) {
             replid = cp.replid();
+            syncId = cp.syncId();
             offset = cp.offset();
             db = cp.db();
             if (!cp.clean()) {
@@ -163,6 +165,7 @@ public final class SyncSession {
                 }
                 skip = null;
                 stats.fullSyncs.increment();
+                syncId = java.util.UUID.randomUUID().toString();
             } else {
                 stats.partialSyncs.increment();
                 LOG.info("source continues the stream at offset {} (partial resync, no snapshot)", reply.offset() + 1);
@@ -176,7 +179,7 @@ public final class SyncSession {
                 stats.snapshotSize = reply.rdbLength();
                 // Keys already on the target from an interrupted snapshot of ours are overwritten.
                 boolean again = cp != null && Checkpoint.SNAPSHOT.equals(cp.phase()) || everIncremental;
-                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.SNAPSHOT, false, 0));
+                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.SNAPSHOT, false, 0, syncId));
                 try {
                     streamStart = applySnapshot(target, spool, pump, reply, again);
                 } catch (RuntimeException e) {
@@ -188,7 +191,7 @@ public final class SyncSession {
                     }
                     throw e;
                 }
-                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.INCREMENTAL, true, 0));
+                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.INCREMENTAL, true, 0, syncId));
             }
             stats.state = "incremental";
             follow(target, spool, pump, reply, streamStart, reply.full() ? 0 : db, skip);
@@ -214,7 +217,7 @@ public final class SyncSession {
                 skip[i] = Long.MIN_VALUE;
                 if (!r.isError() && !r.isNull()) {
                     String[] v = r.asString().split(" ");
-                    if (v.length == 3 && v[0].equals(cp.replid())) {
+                    if (v.length == 3 && v[0].equals(cp.syncId())) {
                         skip[i] = Long.parseLong(v[1]);
                         dbs[i] = Integer.parseInt(v[2]);
                     }
@@ -282,7 +285,7 @@ public final class SyncSession {
 
     private void follow(RedisTarget target, Spool spool, Pump pump, PsyncReply reply, long streamStart, int startDb, long[] skip)
             throws Exception {
-        StreamApplier a = new StreamApplier(target, opt.onError(), stats.replid, reply.offset(), startDb, skip, opt.filter(), opt.dbMap(), 1000, this::ackNow);
+        StreamApplier a = new StreamApplier(target, opt.onError(), syncId, reply.offset(), startDb, skip, opt.filter(), opt.dbMap(), 1000, this::ackNow);
         applier = a;
         CommandReader commands = new CommandReader(spool.reader(streamStart), reply.offset());
         Thread acker = new Thread(() -> ackLoop(a), "ferry-ack");
@@ -330,7 +333,7 @@ public final class SyncSession {
 
     private void saveCheckpoint(StreamApplier a, boolean clean) {
         StreamApplier.Position at = a.appliedPosition();
-        store.save(new Checkpoint(opt.source().redacted(), stats.replid, at.offset(), opt.lanes(), Checkpoint.INCREMENTAL, clean, at.db()));
+        store.save(new Checkpoint(opt.source().redacted(), stats.replid, at.offset(), opt.lanes(), Checkpoint.INCREMENTAL, clean, at.db(), syncId));
     }
 
     private void ackLoop(StreamApplier a) {

@@ -33,7 +33,7 @@ public final class StreamApplier {
     private final List<Lane> lanes;
     private final OnError onError;
     private final boolean transactional;
-    private final String replid;
+    private final String syncId;
     private final KeyFilter filter;
     private final IntUnaryOperator dbMap;
     private final long[] skipUpTo; // per lane: commands ending at or before this were applied before a crash
@@ -63,13 +63,13 @@ public final class StreamApplier {
      * {@code startDb} is the source db selected at {@code startOffset} (0 after a full sync, whose
      * stream starts with a SELECT; a resumed stream's from its checkpoint).
      */
-    public StreamApplier(RedisTarget target, OnError onError, String replid, long startOffset, int startDb, long[] skipUpTo,
+    public StreamApplier(RedisTarget target, OnError onError, String syncId, long startOffset, int startDb, long[] skipUpTo,
             KeyFilter filter, IntUnaryOperator dbMap, int batchCommands, Runnable onGetAck) {
         this.target = target;
         this.lanes = target.lanes();
         this.onError = onError;
         this.transactional = onError == OnError.FAIL;
-        this.replid = replid;
+        this.syncId = syncId;
         this.filter = filter;
         this.dbMap = dbMap;
         this.batchCommands = batchCommands;
@@ -333,9 +333,9 @@ public final class StreamApplier {
         return Args.b(CHECKPOINT_KEY + lane);
     }
 
-    /** "replid offset db": the lane is applied up to offset, where the stream had db selected. */
+    /** "syncId offset db": the lane is applied up to offset, where the stream had db selected. */
     private String checkpointValue(long offset) {
-        return replid + " " + offset + " " + dbAt(offset);
+        return syncId + " " + offset + " " + dbAt(offset);
     }
 
     /** One lane's pending commands, and the start offsets of its unconfirmed batches. */

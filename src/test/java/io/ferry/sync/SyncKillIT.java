@@ -147,4 +147,53 @@ class SyncKillIT {
             assertThat(Files.readString(log)).contains("partial resync").contains("(db 5)");
         }
     }
+
+    /**
+     * A source failover while Ferry streams: the source is a replica; it is promoted (REPLICAOF NO
+     * ONE), which gives it a new replication id and drops its replicas; Ferry continues with
+     * +CONTINUE and the new id. Killed later and restarted, it still trusts the lane checkpoints
+     * it wrote before the failover and after it: a partial resync, nothing doubled.
+     */
+    @Test
+    void sourceFailoverThenKillStillResumesExactlyOnce(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("ferry.log");
+        Path state = tmp.resolve("state");
+        String[] conf = {"repl-diskless-sync-delay 0", "repl-backlog-size 64mb"};
+        try (RedisServerProcess master = RedisServerProcess.start(conf); RedisServerProcess src = RedisServerProcess.start(conf);
+                RedisServerProcess dst = RedisServerProcess.start(); RedisConnection m = master.connection();
+                RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
+            s.call("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
+            for (int i = 0; i < 200 && !s.infoField("replication", "master_link_status").equals("up"); i++) {
+                Thread.sleep(50);
+            }
+            for (int i = 0; i < 1000; i++) {
+                m.call("SET", "pre:" + i, "v" + i);
+            }
+            int statusPort = io.ferry.testing.FreePorts.pick();
+            Process ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log, statusPort);
+            try {
+                try (WriteLoad load = WriteLoad.start(master.uri(), 21, 10_000)) {
+                    load.awaitDone();
+                }
+                awaitZeroLag(s);
+                String oldId = s.infoField("replication", "master_replid");
+                s.call("REPLICAOF", "NO", "ONE"); // failover: a new replication id, replicas dropped
+                assertThat(s.infoField("replication", "master_replid")).isNotEqualTo(oldId);
+                try (WriteLoad load = WriteLoad.start(src.uri(), 22, 40_000)) {
+                    Thread.sleep(900);
+                    ferry.destroyForcibly().waitFor(); // SIGKILL after the failover, mid-stream
+                    load.awaitDone();
+                }
+                ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log, statusPort);
+                awaitZeroLag(s);
+                SyncHarness.assertSame(s, t);
+            } finally {
+                ferry.destroyForcibly();
+                ferry.waitFor();
+            }
+            String out = Files.readString(log);
+            assertThat(out).contains("source link restored").contains("partial resync");
+            assertThat(out.split("full sync: receiving the snapshot", -1)).as("full syncs in:\n" + out).hasSize(2);
+        }
+    }
 }
