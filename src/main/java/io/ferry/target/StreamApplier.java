@@ -6,6 +6,7 @@ import io.ferry.replication.ReplCommand;
 import io.ferry.resp.Reply;
 import io.ferry.resp.ReplyCallback;
 import io.ferry.route.CommandTable;
+import io.ferry.route.DbArguments;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -250,12 +251,17 @@ public final class StreamApplier {
             if (key != null && !accepted(key)) {
                 continue;
             }
+            byte[][] argv = DbArguments.map(c.argv(), db, dbMap, filter::acceptsDb);
+            if (argv == null) {
+                filtered.increment();
+                continue;
+            }
             int l = key == null ? -2 : laneIndex(key);
             if (l == -2 || lane >= 0 && l != lane) {
                 oneLane = false;
             }
             lane = l;
-            cmds.add(c.argv());
+            cmds.add(argv);
         }
         if (cmds.isEmpty()) {
             return;
@@ -282,11 +288,12 @@ public final class StreamApplier {
             filtered.increment(); // would touch keys outside the filter
             return;
         }
-        if (!filter.acceptsDb(db)) {
+        byte[][] argv = filter.acceptsDb(db) ? DbArguments.map(c.argv(), db, dbMap, filter::acceptsDb) : null;
+        if (argv == null) {
             filtered.increment();
             return;
         }
-        barrierGroup(java.util.Collections.singletonList(c.argv()), c.startOffset(), c.endOffset());
+        barrierGroup(java.util.Collections.singletonList(argv), c.startOffset(), c.endOffset());
     }
 
     /** Drains every lane, applies the commands on lane 0 with every lane's checkpoint, drains again. */

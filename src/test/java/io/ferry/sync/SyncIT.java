@@ -141,6 +141,10 @@ class SyncIT {
                 s.call("SET", "seed:live", "yes");
                 s.call("SET", "other:live", "no");
                 s.call("SET", "seed:15", "excluded");
+                // Commands that name a db take the mapped one: db 3 is target db 8, db 0 is 5.
+                s.call("SET", "seed:moved", "m");
+                s.call("MOVE", "seed:moved", "3");
+                s.call("COPY", "seed:2", "seed:copy", "DB", "0");
                 s.call("SELECT", "0");
                 sync.awaitZeroLag(s, Duration.ofSeconds(30));
                 Dataset want = new Dataset();
@@ -150,7 +154,9 @@ class SyncIT {
                     }
                 }));
                 assertThat(SyncHarness.targetData(t)).isEqualTo(want);
-                assertThat(want.dbs.get(6)).containsKey("seed:live");
+                assertThat(want.dbs.get(6)).containsKey("seed:live").doesNotContainKey("seed:moved");
+                assertThat(want.dbs.get(8)).containsKey("seed:moved");
+                assertThat(want.dbs.get(5)).containsKey("seed:copy");
             }
         }
     }
