@@ -183,8 +183,11 @@ public final class StreamApplier {
     }
 
     private void select(byte[][] argv, long end) {
-        db = Integer.parseInt(new String(argv[1], StandardCharsets.US_ASCII));
-        dbChanges.put(end, db);
+        int to = Integer.parseInt(new String(argv[1], StandardCharsets.US_ASCII));
+        if (to != db) {
+            db = to;
+            dbChanges.put(end, db);
+        }
     }
 
     private boolean accepted(byte[] key) {
