@@ -132,9 +132,13 @@ public final class SyncCommand implements Callable<Integer> {
             statusLine.shutdownNow();
             status.close();
             done.countDown();
-        }
-        if (!session.stopping()) {
-            Runtime.getRuntime().removeShutdownHook(hook);
+            if (!session.stopping()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook); // the run is over: nothing left to drain at exit
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is already exiting; the hook finds the run finished
+                }
+            }
         }
         return 0;
     }
