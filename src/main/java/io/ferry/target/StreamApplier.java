@@ -59,6 +59,9 @@ public final class StreamApplier {
     private volatile long appliedOffset;
     private List<ReplCommand> multi; // inside a source MULTI block
     private final Runnable onGetAck;
+    // A GETACK asks for an ACK covering everything before it (WAIT on the source waits for it):
+    // the ACK goes out as soon as the applied offset reaches this point, not at the next interval.
+    private volatile long ackWantedAt = -1;
 
     /**
      * {@code startDb} is the source db selected at {@code startOffset} (0 after a full sync, whose
@@ -138,7 +141,9 @@ public final class StreamApplier {
         switch (kind) {
             case IGNORE:
                 if (argv.length > 1 && CommandTable.name(argv).equals("REPLCONF") && new String(argv[1], StandardCharsets.US_ASCII).equalsIgnoreCase("GETACK")) {
-                    onGetAck.run();
+                    ackWantedAt = c.startOffset();
+                    flush(); // nothing before the GETACK may wait in a partial batch
+                    ackIfWanted();
                 }
                 break;
             case SELECT:
@@ -187,6 +192,15 @@ public final class StreamApplier {
         if (to != db) {
             db = to;
             dbChanges.put(end, db);
+        }
+    }
+
+    /** Sends the ACK a GETACK asked for once the applied offset covers it (from any thread). */
+    private void ackIfWanted() {
+        long w = ackWantedAt;
+        if (w >= 0 && appliedOffset() >= w) {
+            ackWantedAt = -1;
+            onGetAck.run();
         }
     }
 
@@ -453,6 +467,7 @@ public final class StreamApplier {
                     }
                     applied.add(batch.size());
                     unconfirmed.poll();
+                    ackIfWanted();
                 }
 
                 @Override

@@ -25,8 +25,12 @@ final class SyncHarness implements AutoCloseable {
     }
 
     SyncHarness(RedisUri source, RedisUri target, Path stateDir, KeyFilter filter, IntUnaryOperator dbMap) {
+        this(source, target, stateDir, filter, dbMap, Duration.ofMillis(100));
+    }
+
+    SyncHarness(RedisUri source, RedisUri target, Path stateDir, KeyFilter filter, IntUnaryOperator dbMap, Duration ackInterval) {
         SyncOptions opt = new SyncOptions(source, null, target, null, stateDir, ConflictPolicy.FAIL, OnError.FAIL, 4, filter,
-                dbMap, false, 1L << 30, 64L << 20, Duration.ofMillis(100), 0);
+                dbMap, false, 1L << 30, 64L << 20, ackInterval, 0);
         session = new SyncSession(opt);
         thread = new Thread(() -> {
             try {
