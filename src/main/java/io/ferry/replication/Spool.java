@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * speed, the applier reads at the target's speed, so the source never has to buffer for us (and
  * never drops us for an output-buffer overflow). Data lives in rotating segment files; segments
  * the reader has passed are deleted. Beyond {@code maxBytes} unread bytes, writing fails loudly
- * rather than filling the disk.
+ * rather than filling the disk. Segments outlive the process ({@link #reopen}), so a restart can
+ * replay what was received but not yet applied (see {@link SpoolAnchor}).
  */
 public final class Spool implements Closeable {
     private final Path dir;
@@ -35,7 +36,12 @@ public final class Spool implements Closeable {
     private volatile boolean finished; // no more bytes will come (link ended)
     private volatile Throwable failure;
 
+    /** An empty spool: what an earlier run left in {@code dir} is deleted. */
     public Spool(Path dir, long segmentBytes, long maxBytes) {
+        this(dir, segmentBytes, maxBytes, false);
+    }
+
+    private Spool(Path dir, long segmentBytes, long maxBytes, boolean keep) {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         this.maxBytes = maxBytes;
@@ -43,13 +49,37 @@ public final class Spool implements Closeable {
             Files.createDirectories(dir);
             try (var old = Files.list(dir)) {
                 for (Path p : (Iterable<Path>) old::iterator) {
-                    if (p.getFileName().toString().startsWith("seg-")) {
-                        Files.delete(p);
+                    String name = p.getFileName().toString();
+                    if (name.startsWith("seg-") && name.endsWith(".bin")) {
+                        if (keep) {
+                            segments.put(Long.parseLong(name.substring(4, name.length() - 4)), p);
+                        } else {
+                            Files.delete(p);
+                        }
                     }
                 }
             }
+            if (keep && !segments.isEmpty()) {
+                var last = segments.lastEntry();
+                written = last.getKey() + Files.size(last.getValue()); // new bytes go to a new segment from here
+                released = segments.firstKey();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the spool directory " + dir + ": " + e.getMessage(), e);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("a file in the spool directory " + dir + " is not a spool segment: " + e.getMessage(), e);
+        }
+    }
+
+    /** The spool an earlier run left in {@code dir}, with its bytes readable and new ones appended. */
+    public static Spool reopen(Path dir, long segmentBytes, long maxBytes) {
+        return new Spool(dir, segmentBytes, maxBytes, true);
+    }
+
+    /** Spool positions [first, end) that an earlier run left in {@code dir}, or null when there are none. */
+    public static long[] extent(Path dir) {
+        try (Spool s = new Spool(dir, 1, Long.MAX_VALUE, true)) {
+            return s.segments.isEmpty() ? null : new long[] {s.segments.firstKey(), s.written};
         }
     }
 
@@ -132,6 +162,7 @@ public final class Spool implements Closeable {
         }
     }
 
+    /** Stops writing; the segments stay on disk for a restart to replay (a new spool deletes them). */
     @Override
     public void close() {
         finish(null);
@@ -139,13 +170,9 @@ public final class Spool implements Closeable {
             if (current != null) {
                 current.close();
             }
-            for (Path p : segments.values()) {
-                Files.deleteIfExists(p);
-            }
         } catch (IOException ignored) {
             // best effort
         }
-        segments.clear();
     }
 
     private final class Reader extends InputStream {

@@ -2,6 +2,7 @@ package io.ferry.sync;
 
 import io.ferry.checkpoint.Checkpoint;
 import io.ferry.checkpoint.ResumePoint;
+import io.ferry.replication.SpoolAnchor;
 import io.ferry.checkpoint.CheckpointStore;
 import io.ferry.convert.ConflictPolicy;
 import io.ferry.convert.ConvertOptions;
@@ -21,6 +22,7 @@ import io.ferry.target.StreamApplier;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -149,12 +151,36 @@ public final class SyncSession {
             }
             LOG.info("resuming from checkpoint: replication id {} offset {} (db {})", replid, offset, db);
         }
-        Spool spool = new Spool(opt.stateDir().resolve("spool"), 64L << 20, opt.spoolMaxBytes());
-        this.spool = spool;
+        Path spoolDir = opt.stateDir().resolve("spool");
+        // What an earlier run received but did not apply may still be in the spool: replay it and
+        // ask the source only for what follows, which its backlog is far likelier to still hold.
+        SpoolAnchor anchor = offset >= 0 ? SpoolAnchor.load(spoolDir) : null;
+        long spoolFrom = -1;
+        long psyncFrom = offset < 0 ? -1 : offset + 1;
+        if (anchor != null && anchor.syncId().equals(syncId)) {
+            long[] extent = Spool.extent(spoolDir);
+            long from = anchor.positionAfter(offset);
+            if (extent != null && from >= Math.max(extent[0], anchor.position()) && from <= extent[1]) {
+                spoolFrom = from;
+                psyncFrom = anchor.offsetBefore(extent[1]) + 1;
+            }
+        }
+        Spool spool = null;
         try {
             ReplicaLink l = ReplicaLink.connect(opt.source(), opt.sourceTls(), opt.listeningPort());
             link = l;
-            PsyncReply reply = l.psync(replid, offset < 0 ? -1 : offset + 1);
+            PsyncReply reply = l.psync(replid, psyncFrom);
+            if (!reply.full() && spoolFrom >= 0) {
+                spool = Spool.reopen(spoolDir, 64L << 20, opt.spoolMaxBytes());
+                spool.release(spoolFrom); // what the target already holds is not needed again
+                LOG.info("replaying {} bytes of the stream (offsets {}..{}) from the local spool; the source continues at {}",
+                        spool.written() - spoolFrom, offset + 1, psyncFrom - 1, psyncFrom);
+            } else {
+                spoolFrom = -1;
+                SpoolAnchor.delete(spoolDir);
+                spool = new Spool(spoolDir, 64L << 20, opt.spoolMaxBytes());
+            }
+            this.spool = spool;
             if (reply.full()) {
                 if (everIncremental && opt.noSecondFullSync()) {
                     throw new IllegalStateException("the source cannot continue from offset " + offset + " (its backlog no longer has it) and "
@@ -171,9 +197,10 @@ public final class SyncSession {
                 LOG.info("source continues the stream at offset {} (partial resync, no snapshot)", reply.offset() + 1);
             }
             stats.replid = reply.replid() == null ? "?" : reply.replid();
-            Pump pump = new Pump(spool, reply);
+            Pump pump = spoolFrom >= 0 ? new Pump(spool, reply, anchor, offset) : new Pump(spool, reply);
             pump.start();
-            long streamStart = 0;
+            long streamStart = spoolFrom >= 0 ? spoolFrom : 0;
+            long streamBase = spoolFrom >= 0 ? offset : reply.offset();
             if (reply.full()) {
                 stats.state = "snapshot";
                 stats.snapshotSize = reply.rdbLength();
@@ -194,13 +221,15 @@ public final class SyncSession {
                 store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.INCREMENTAL, true, 0, syncId));
             }
             stats.state = "incremental";
-            follow(target, spool, pump, reply, streamStart, reply.full() ? 0 : db, skip);
+            follow(target, spool, streamStart, streamBase, reply.full() ? 0 : db, skip);
         } finally {
             ReplicaLink l = link;
             if (l != null) {
                 l.close();
             }
-            spool.close();
+            if (spool != null) {
+                spool.close();
+            }
         }
     }
 
@@ -283,11 +312,16 @@ public final class SyncSession {
         return pump.rdbEnd();
     }
 
-    private void follow(RedisTarget target, Spool spool, Pump pump, PsyncReply reply, long streamStart, int startDb, long[] skip)
-            throws Exception {
-        StreamApplier a = new StreamApplier(target, opt.onError(), syncId, reply.offset(), startDb, skip, opt.filter(), opt.dbMap(), 1000, this::ackNow);
+    /** Applies the stream from spool position {@code streamStart}, which follows source offset {@code streamBase}. */
+    private void follow(RedisTarget target, Spool spool, long streamStart, long streamBase, int startDb, long[] skip) throws Exception {
+        StreamApplier a = new StreamApplier(target, opt.onError(), syncId, streamBase, startDb, skip, opt.filter(), opt.dbMap(), 1000, this::ackNow);
         applier = a;
-        CommandReader commands = new CommandReader(spool.reader(streamStart), reply.offset());
+        SpoolAnchor anchor = new SpoolAnchor(syncId, streamStart, streamBase);
+        if (stats.replid != null && !stats.replid.equals("?")) {
+            anchor.save(opt.stateDir().resolve("spool"));
+        }
+        CommandReader commands = new CommandReader(spool.reader(streamStart), streamBase);
+        long sinceRelease = 0;
         Thread acker = new Thread(() -> ackLoop(a), "ferry-ack");
         acker.setDaemon(true);
         acker.start();
@@ -313,7 +347,11 @@ public final class SyncSession {
                 if (a.failure() != null) {
                     break;
                 }
-                spool.release(streamStart + commands.consumed());
+                if (++sinceRelease == 4096) {
+                    // Only what the target has applied may leave the spool: a restart replays the rest from it.
+                    sinceRelease = 0;
+                    spool.release(anchor.positionAfter(a.appliedOffset()));
+                }
             }
             a.drain();
             // The acker also writes the checkpoint: stop it first, so it cannot overwrite the final one.
@@ -405,11 +443,21 @@ public final class SyncSession {
         private volatile Throwable linkFailure;
         private long streamBase; // source offset of the byte before spool position rdbEnd
 
+        private SpoolAnchor resumed; // the stream continues a spool an earlier run left (no snapshot)
+        private long appliedBefore;
+
         Pump(Spool spool, PsyncReply reply) {
             super("ferry-source-link");
             setDaemon(true);
             this.spool = spool;
             this.reply = reply;
+        }
+
+        /** Continues the stream after the spooled bytes of {@code anchor}; {@code applied} is what the target holds. */
+        Pump(Spool spool, PsyncReply reply, SpoolAnchor anchor, long applied) {
+            this(spool, reply);
+            this.resumed = anchor;
+            this.appliedBefore = applied;
         }
 
         long rdbEnd() {
@@ -423,15 +471,24 @@ public final class SyncSession {
         @Override
         public void run() {
             try {
-                if (reply.full()) {
-                    long end = link.pumpSnapshot(reply, spool);
-                    stats.snapshotBytes.set(end);
-                    rdbEnd = end;
+                if (resumed != null) {
+                    rdbEnd = resumed.position();
+                    streamBase = resumed.offset();
+                    link.ack(appliedBefore); // what the target holds, not what the spool holds
                 } else {
-                    rdbEnd = 0;
+                    if (reply.full()) {
+                        long end = link.pumpSnapshot(reply, spool);
+                        stats.snapshotBytes.set(end);
+                        rdbEnd = end;
+                    } else {
+                        rdbEnd = 0;
+                    }
+                    streamBase = reply.offset();
+                    link.ack(reply.offset()); // a diskless 7.0+ source holds the stream until the first ACK
+                    if (reply.full()) {
+                        nudgeUntilTheStreamFlows(reply.offset());
+                    }
                 }
-                streamBase = reply.offset();
-                link.ack(reply.offset()); // a diskless 7.0+ source holds the stream until the first ACK
                 while (true) {
                     try {
                         pumpStream();
@@ -455,6 +512,30 @@ public final class SyncSession {
                 linkFailure = e;
                 spool.finish(e);
             }
+        }
+
+        /**
+         * A 7.0+ source starts the stream on the first ACK after a diskless snapshot, but an ACK
+         * that arrives before it has noticed its snapshot child exit is dropped, and the stream
+         * then waits for the next one (a second later for a real replica; here the ACK loop only
+         * starts once the snapshot is applied, while the source buffers the stream for us). So
+         * the ACK is repeated every 100 ms until stream bytes arrive (the source pings at least
+         * every 10 s), for at most 30 s.
+         */
+        private void nudgeUntilTheStreamFlows(long offset) {
+            Thread t = new Thread(() -> {
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (!stopping.get() && spool.written() == rdbEnd && System.nanoTime() < deadline) {
+                    try {
+                        Thread.sleep(100);
+                        link.ack(offset);
+                    } catch (InterruptedException | IOException e) {
+                        return; // the link is gone: the pump reconnects, and the reconnect needs no first ACK
+                    }
+                }
+            }, "ferry-first-ack");
+            t.setDaemon(true);
+            t.start();
         }
 
         private void pumpStream() throws IOException {

@@ -196,4 +196,50 @@ class SyncKillIT {
             assertThat(out.split("full sync: receiving the snapshot", -1)).as("full syncs in:\n" + out).hasSize(2);
         }
     }
+
+    /**
+     * The source's backlog is tiny (16 kB) and the target slow, so Ferry has received far more than
+     * it has applied when it is killed. Restarted, it replays the rest from its local spool and asks
+     * the source only for what follows: no second full sync, target identical.
+     */
+    @Test
+    void restartReplaysTheLocalSpoolWhenTheSourceBacklogNoLongerHasTheAppliedOffset(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("ferry.log");
+        Path state = tmp.resolve("state");
+        try (RedisServerProcess src = RedisServerProcess.start("repl-diskless-sync-delay 0", "repl-backlog-size 16kb");
+                RedisServerProcess dst = RedisServerProcess.start(); io.ferry.testing.TcpProxy slowTarget = new io.ferry.testing.TcpProxy(dst.port());
+                RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
+            for (int i = 0; i < 1000; i++) {
+                s.call("SET", "pre:" + i, "v" + i);
+            }
+            String target = "redis://127.0.0.1:" + slowTarget.port();
+            int statusPort = io.ferry.testing.FreePorts.pick();
+            Process ferry = startFerry(src.uri().toString(), target, state, log, statusPort);
+            try {
+                awaitZeroLag(s);
+                slowTarget.throttleToServer(150_000);
+                try (WriteLoad load = WriteLoad.start(src.uri(), 31, 20_000)) {
+                    load.awaitDone();
+                }
+                long master = Long.parseLong(s.infoField("replication", "master_repl_offset"));
+                var json = new com.fasterxml.jackson.databind.ObjectMapper();
+                for (int i = 0; i < 200 && json.readTree(http(statusPort, "/status")).get("source_offset").asLong() < master; i++) {
+                    Thread.sleep(50);
+                }
+                assertThat(json.readTree(http(statusPort, "/status")).get("source_offset").asLong()).as("all received").isEqualTo(master);
+                assertThat(master - ackedOffset(s)).as("bytes received but not applied, far beyond the 16 kB backlog").isGreaterThan(200_000);
+                ferry.destroyForcibly().waitFor();
+                slowTarget.throttleToServer(0);
+                ferry = startFerry(src.uri().toString(), target, state, log, statusPort);
+                awaitZeroLag(s);
+                SyncHarness.assertSame(s, t);
+            } finally {
+                ferry.destroyForcibly();
+                ferry.waitFor();
+            }
+            String out = Files.readString(log);
+            assertThat(out).contains("from the local spool").contains("partial resync").doesNotContain("NEW FULL SYNC");
+            assertThat(out.split("full sync: receiving the snapshot", -1)).as("full syncs in:\n" + out).hasSize(2);
+        }
+    }
 }
