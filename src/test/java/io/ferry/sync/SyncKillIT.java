@@ -46,6 +46,22 @@ class SyncKillIT {
         throw new AssertionError("Ferry did not catch up: acked " + ackedOffset(source));
     }
 
+    /** The log of every run so far, after checking that only the first run made a full sync. */
+    private static String logWithOneFullSync(Path log) throws java.io.IOException {
+        String out = Files.readString(log);
+        assertThat(out.split("full sync: receiving the snapshot", -1)).as("full syncs in:\n" + out).hasSize(2);
+        return out;
+    }
+
+    /** Starts Ferry again on the same state directory and waits until the target equals the source. */
+    private static Process restartAndAwaitIdentical(String src, String dst, Path state, Path log, int statusPort, RedisConnection s,
+            RedisConnection t) throws Exception {
+        Process ferry = startFerry(src, dst, state, log, statusPort);
+        awaitZeroLag(s);
+        SyncHarness.assertSame(s, t);
+        return ferry;
+    }
+
     /** The status port answers /status (JSON) with the live numbers, and INFO over RESP. */
     private static void assertStatus(int port, long masterOffset) throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http(port, "/status"));
@@ -86,9 +102,7 @@ class SyncKillIT {
                     load.awaitDone();
                 }
                 assertThat(t.call("KEYS", "__ferry_checkpoint:*").asList()).as("target-side lane checkpoints left by the crash").isNotEmpty();
-                ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log, statusPort);
-                awaitZeroLag(s);
-                SyncHarness.assertSame(s, t);
+                ferry = restartAndAwaitIdentical(src.uri().toString(), dst.uri().toString(), state, log, statusPort, s, t);
                 assertStatus(statusPort, Long.parseLong(s.infoField("replication", "master_repl_offset")));
 
                 ferry.destroy(); // SIGTERM: drain, checkpoint, exit 0
@@ -100,10 +114,7 @@ class SyncKillIT {
                 ferry.destroyForcibly();
                 ferry.waitFor();
             }
-            String out = Files.readString(log);
-            assertThat(out).contains("partial resync");
-            assertThat(out.split("full sync: receiving the snapshot", -1)).as("full syncs in:\n" + out).hasSize(2);
-            assertThat(out).doesNotContain("NEW FULL SYNC");
+            assertThat(logWithOneFullSync(log)).contains("partial resync").doesNotContain("NEW FULL SYNC");
         }
     }
 
@@ -184,16 +195,12 @@ class SyncKillIT {
                     ferry.destroyForcibly().waitFor(); // SIGKILL after the failover, mid-stream
                     load.awaitDone();
                 }
-                ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log, statusPort);
-                awaitZeroLag(s);
-                SyncHarness.assertSame(s, t);
+                ferry = restartAndAwaitIdentical(src.uri().toString(), dst.uri().toString(), state, log, statusPort, s, t);
             } finally {
                 ferry.destroyForcibly();
                 ferry.waitFor();
             }
-            String out = Files.readString(log);
-            assertThat(out).contains("source link restored").contains("partial resync");
-            assertThat(out.split("full sync: receiving the snapshot", -1)).as("full syncs in:\n" + out).hasSize(2);
+            assertThat(logWithOneFullSync(log)).contains("source link restored").contains("partial resync");
         }
     }
 
@@ -230,16 +237,12 @@ class SyncKillIT {
                 assertThat(master - ackedOffset(s)).as("bytes received but not applied, far beyond the 16 kB backlog").isGreaterThan(200_000);
                 ferry.destroyForcibly().waitFor();
                 slowTarget.throttleToServer(0);
-                ferry = startFerry(src.uri().toString(), target, state, log, statusPort);
-                awaitZeroLag(s);
-                SyncHarness.assertSame(s, t);
+                ferry = restartAndAwaitIdentical(src.uri().toString(), target, state, log, statusPort, s, t);
             } finally {
                 ferry.destroyForcibly();
                 ferry.waitFor();
             }
-            String out = Files.readString(log);
-            assertThat(out).contains("from the local spool").contains("partial resync").doesNotContain("NEW FULL SYNC");
-            assertThat(out.split("full sync: receiving the snapshot", -1)).as("full syncs in:\n" + out).hasSize(2);
+            assertThat(logWithOneFullSync(log)).contains("from the local spool").contains("partial resync").doesNotContain("NEW FULL SYNC");
         }
     }
 }
