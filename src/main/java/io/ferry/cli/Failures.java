@@ -26,7 +26,8 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     static boolean isExpected(Throwable e) {
         return e instanceof RdbFormatException || e instanceof UncheckedIOException
                 || e instanceof java.io.IOException || e instanceof IllegalArgumentException
-                || e instanceof UserError || e.getClass().getPackageName().startsWith("io.ferry.resp");
+                || e instanceof UserError || e instanceof io.ferry.checkpoint.SyncStateException
+                || e.getClass().getPackageName().startsWith("io.ferry.resp");
     }
 
     static String message(Throwable e) {

@@ -2,6 +2,7 @@ package io.ferry.sync;
 
 import io.ferry.checkpoint.Checkpoint;
 import io.ferry.checkpoint.ResumePoint;
+import io.ferry.checkpoint.StateDirLock;
 import io.ferry.replication.SpoolAnchor;
 import io.ferry.checkpoint.CheckpointStore;
 import io.ferry.convert.ConflictPolicy;
@@ -102,7 +103,8 @@ public final class SyncSession {
 
     /** Runs until {@link #stop()} or a failure (thrown, with an actionable message). */
     public void run() throws Exception {
-        try (RedisTarget target = RedisTarget.open(opt.target(), opt.targetTls(), opt.lanes(), 10_000, 64L << 20, null)) {
+        try (StateDirLock lock = StateDirLock.acquire(opt.stateDir());
+                RedisTarget target = RedisTarget.open(opt.target(), opt.targetTls(), opt.lanes(), 10_000, 64L << 20, null)) {
             LOG.info("target {} is {}", opt.target().redacted(), target.features().describe());
             boolean everIncremental = false;
             int snapshotRetries = 0;
@@ -183,7 +185,7 @@ public final class SyncSession {
             this.spool = spool;
             if (reply.full()) {
                 if (everIncremental && opt.noSecondFullSync()) {
-                    throw new IllegalStateException("the source cannot continue from offset " + offset + " (its backlog no longer has it) and "
+                    throw new io.ferry.checkpoint.SyncStateException("the source cannot continue from offset " + offset + " (its backlog no longer has it) and "
                             + "--no-second-full-sync forbids a new full sync; raise repl-backlog-size on the source, clear the target and restart");
                 }
                 if (everIncremental) {

@@ -22,10 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class SyncKillIT {
-    private static Process startFerry(String src, String dst, Path state, Path log, int statusPort) throws Exception {
+    private static Process startFerry(String src, String dst, Path state, Path log, int statusPort, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "io.ferry.cli.Main", "sync", "-s", src, "-t", dst,
                 "--state-dir", state.toString(), "--ack-interval", "100", "--lanes", "4", "--status-port", Integer.toString(statusPort)));
+        cmd.addAll(List.of(extra));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
@@ -243,6 +244,44 @@ class SyncKillIT {
                 ferry.waitFor();
             }
             assertThat(logWithOneFullSync(log)).contains("from the local spool").contains("partial resync").doesNotContain("NEW FULL SYNC");
+        }
+    }
+
+    /**
+     * With --no-second-full-sync, a restart that finds the source's backlog gone (writes went on
+     * while Ferry was down, past a 16 kB backlog) stops with one clear line and exit 1 instead of
+     * copying everything again over a target that may hold deleted keys; and a second sync on the
+     * same state directory is refused while one runs.
+     */
+    @Test
+    void noSecondFullSyncStopsWithOneClearLineAndTheStateDirIsExclusive(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("ferry.log");
+        Path state = tmp.resolve("state");
+        try (RedisServerProcess src = RedisServerProcess.start("repl-diskless-sync-delay 0", "repl-backlog-size 16kb");
+                RedisServerProcess dst = RedisServerProcess.start(); RedisConnection s = src.connection()) {
+            s.call("SET", "pre", "1");
+            int statusPort = io.ferry.testing.FreePorts.pick();
+            Process ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log, statusPort, "--no-second-full-sync");
+            try {
+                awaitZeroLag(s);
+                Path log2 = tmp.resolve("second.log");
+                Process second = startFerry(src.uri().toString(), dst.uri().toString(), state, log2, io.ferry.testing.FreePorts.pick());
+                assertThat(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(second.exitValue()).isEqualTo(1);
+                assertThat(Files.readString(log2)).contains("another ferry sync is using the state directory").doesNotContain("\tat ");
+
+                ferry.destroyForcibly().waitFor();
+                for (int i = 0; i < 2000; i++) {
+                    s.call("SET", "while-down:" + i, "x".repeat(50)); // ~150 kB of stream: past the 16 kB backlog
+                }
+                ferry = startFerry(src.uri().toString(), dst.uri().toString(), state, log, statusPort, "--no-second-full-sync");
+                assertThat(ferry.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("Ferry stops by itself").isTrue();
+                assertThat(ferry.exitValue()).isEqualTo(1);
+            } finally {
+                ferry.destroyForcibly();
+                ferry.waitFor();
+            }
+            assertThat(logWithOneFullSync(log)).contains("--no-second-full-sync forbids a new full sync").doesNotContain("\tat ");
         }
     }
 }
