@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = {
-            "Moves the data of Redis-protocol databases (Redis, Valkey, Pika) from one deployment to another,",
-            "while the source keeps serving traffic.",
+            "Moves the data of Redis-protocol databases (Redis, Valkey) from one deployment",
+            "to another while the source keeps serving traffic.",
             ""
         },
         subcommands = {SyncCommand.class, CheckCommand.class, RestoreCommand.class, DecodeCommand.class, GenCommand.class, CommandLine.HelpCommand.class},

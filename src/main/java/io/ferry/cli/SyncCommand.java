@@ -26,9 +26,12 @@ import picocli.CommandLine.Option;
         defaultValueProvider = io.ferry.config.TomlDefaults.class,
         sortOptions = false,
         description = {
-            "Online migration: poses as a replica of the source (Redis/Valkey 2.8+), copies its snapshot to the target,",
-            "then applies every later write until stopped (Ctrl-C / SIGTERM: drains, checkpoints, exits 0).",
-            "Restart with the same --state-dir to continue where it stopped, without a new full sync."
+            "Online migration: poses as a replica of the source (Redis/Valkey; PSYNC, or",
+            "SYNC before 2.8), copies its snapshot to the target, then applies every later",
+            "write until stopped (Ctrl-C / SIGTERM: drains, checkpoints, exits 0).",
+            "Restart with the same --state-dir to continue where it stopped, without a new",
+            "full sync (what was received but not applied is replayed from the local spool).",
+            "One run per --state-dir."
         })
 public final class SyncCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
