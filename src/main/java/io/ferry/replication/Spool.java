@@ -135,7 +135,7 @@ public final class Spool implements Closeable {
         return new Reader(position);
     }
 
-    /** Deletes segments wholly before {@code position}. Called by the reading thread, after each command. */
+    /** Deletes segments wholly before {@code position} (bytes no longer needed). Called by the reading thread. */
     public void release(long position) {
         released = Math.max(released, position);
         if (position < nextRelease) {

@@ -322,6 +322,7 @@ public final class SyncSession {
         if (stats.replid != null && !stats.replid.equals("?")) {
             anchor.save(opt.stateDir().resolve("spool"));
         }
+        spool.release(streamStart); // the snapshot's bytes are applied: off the disk
         CommandReader commands = new CommandReader(spool.reader(streamStart), streamBase);
         long sinceRelease = 0;
         Thread acker = new Thread(() -> ackLoop(a), "ferry-ack");
@@ -331,6 +332,7 @@ public final class SyncSession {
             while (!stopping.get()) {
                 if (!commands.hasBuffered() && spool.written() - streamStart <= commands.consumed()) {
                     a.flush(); // the source is idle: send what is batched now, for low lag
+                    spool.release(anchor.positionAfter(a.appliedOffset()));
                 }
                 io.ferry.replication.ReplCommand c;
                 try {
