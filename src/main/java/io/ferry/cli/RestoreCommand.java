@@ -190,28 +190,8 @@ public final class RestoreCommand implements Callable<Integer> {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             RdbReader reader = new RdbReader(in, RdbReader.CaptureMode.raw(big, spill));
             SnapshotConverter conv = new SnapshotConverter(t.features(), opt, applier, converted, dbs, System::currentTimeMillis);
-            FilteringHandler fh = new FilteringHandler(keyFilter, new io.ferry.rdb.RdbHandler() {
-                @Override
-                public io.ferry.rdb.ValueSink beginKey(io.ferry.rdb.KeyHeader h) {
-                    return conv.beginKey(h);
-                }
-
-                @Override
-                public void endKey(io.ferry.rdb.KeyHeader h, io.ferry.rdb.RawValue raw) {
-                    conv.endKey(h, raw);
-                    offsets.lazySet(idx, reader.offset()); // progress only: no fence per key
-                }
-
-                @Override
-                public void function(byte[] code) {
-                    conv.function(code);
-                }
-
-                @Override
-                public void end() {
-                    conv.end();
-                }
-            });
+            FilteringHandler fh = new FilteringHandler(keyFilter, conv.aroundEachKey(() -> {},
+                    () -> offsets.lazySet(idx, reader.offset()))); // progress only: no fence per key
             reader.read(fh);
             offsets.set(idx, reader.offset());
             return fh.skipped();

@@ -48,6 +48,44 @@ public final class SnapshotConverter implements RdbHandler {
         return null; // values are captured raw by the reader and handled in endKey
     }
 
+    /**
+     * This converter as a handler that runs {@code before} ahead of each key (a stop check may
+     * throw there; the key's raw value is released) and {@code after} once it is handed on
+     * (progress numbers).
+     */
+    public RdbHandler aroundEachKey(Runnable before, Runnable after) {
+        return new RdbHandler() {
+            @Override
+            public ValueSink beginKey(KeyHeader h) {
+                return SnapshotConverter.this.beginKey(h);
+            }
+
+            @Override
+            public void endKey(KeyHeader h, RawValue raw) {
+                try {
+                    before.run();
+                } catch (RuntimeException e) {
+                    if (raw != null) {
+                        raw.release();
+                    }
+                    throw e;
+                }
+                SnapshotConverter.this.endKey(h, raw);
+                after.run();
+            }
+
+            @Override
+            public void function(byte[] code) {
+                SnapshotConverter.this.function(code);
+            }
+
+            @Override
+            public void end() {
+                SnapshotConverter.this.end();
+            }
+        };
+    }
+
     @Override
     public void endKey(KeyHeader h, RawValue raw) {
         try {

@@ -30,10 +30,6 @@ final class StreamRewriter {
         this.out = out;
     }
 
-    long entries() {
-        return idCount;
-    }
-
     /** Pending entries the target could not get because their message is gone. */
     long lostPending() {
         return lostPending;

@@ -157,20 +157,22 @@ final class TypedWriter implements ValueSink {
 
     @Override
     public void streamEntry(StreamId id, List<byte[]> fields) {
-        if (stream == null) {
-            stream = new StreamRewriter(dest, target, out);
-        }
-        stream.entry(id, fields);
+        streamRewriter().entry(id, fields);
         written++;
     }
 
     @Override
     public void stream(StreamValue s) {
+        StreamRewriter r = streamRewriter(); // an empty stream has no entries before this
+        r.finish(s);
+        written++;
+        lostPendingEntries += r.lostPending();
+    }
+
+    private StreamRewriter streamRewriter() {
         if (stream == null) {
             stream = new StreamRewriter(dest, target, out);
         }
-        stream.finish(s);
-        written++;
-        lostPendingEntries += stream.lostPending();
+        return stream;
     }
 }

@@ -15,7 +15,6 @@ import io.ferry.replication.CommandReader;
 import io.ferry.replication.PsyncReply;
 import io.ferry.replication.ReplicaLink;
 import io.ferry.replication.Spool;
-import io.ferry.resp.Reply;
 import io.ferry.target.ApplyStats;
 import io.ferry.target.KeyApplier;
 import io.ferry.target.RedisTarget;
@@ -24,7 +23,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -47,6 +45,7 @@ public final class SyncSession {
     private volatile ReplicaLink link;
     private volatile StreamApplier applier;
     private volatile Spool spool;
+    private static final long SPOOL_SEGMENT_BYTES = 64L << 20;
     private volatile String syncId = "?"; // names this sync in the target-side lane checkpoint keys (see Checkpoint)
 
     public SyncSession(SyncOptions opt) {
@@ -145,7 +144,7 @@ public final class SyncSession {
             offset = cp.offset();
             db = cp.db();
             if (!cp.clean()) {
-                LaneCheckpoints lanes = targetCheckpoints(cp);
+                StreamApplier.LaneCheckpoints lanes = targetCheckpoints(cp);
                 skip = lanes.offsets();
                 ResumePoint at = ResumePoint.of(cp.offset(), cp.db(), skip, lanes.dbs());
                 offset = at.offset();
@@ -173,14 +172,14 @@ public final class SyncSession {
             link = l;
             PsyncReply reply = l.psync(replid, psyncFrom);
             if (!reply.full() && spoolFrom >= 0) {
-                spool = Spool.reopen(spoolDir, 64L << 20, opt.spoolMaxBytes());
+                spool = Spool.reopen(spoolDir, SPOOL_SEGMENT_BYTES, opt.spoolMaxBytes());
                 spool.release(spoolFrom); // what the target already holds is not needed again
                 LOG.info("replaying {} bytes of the stream (offsets {}..{}) from the local spool; the source continues at {}",
                         spool.written() - spoolFrom, offset + 1, psyncFrom - 1, psyncFrom);
             } else {
                 spoolFrom = -1;
                 SpoolAnchor.delete(spoolDir);
-                spool = new Spool(spoolDir, 64L << 20, opt.spoolMaxBytes());
+                spool = new Spool(spoolDir, SPOOL_SEGMENT_BYTES, opt.spoolMaxBytes());
             }
             this.spool = spool;
             if (reply.full()) {
@@ -235,28 +234,14 @@ public final class SyncSession {
         }
     }
 
-    /** Per lane: applied up to this offset (Long.MIN_VALUE: no key), and the db selected there. */
-    private record LaneCheckpoints(long[] offsets, int[] dbs) {}
-
-    /** Reads the per-lane checkpoint keys the applier keeps on the target (db 0): "replid offset db". */
-    private LaneCheckpoints targetCheckpoints(Checkpoint cp) {
-        long[] skip = new long[opt.lanes()];
-        int[] dbs = new int[opt.lanes()];
+    /** Reads the per-lane checkpoint keys the applier keeps on the target (db 0). */
+    private StreamApplier.LaneCheckpoints targetCheckpoints(Checkpoint cp) {
+        StreamApplier.LaneCheckpoints lanes;
         try (var c = io.ferry.resp.RedisConnection.open(opt.target().withDb(0), opt.targetTls(), java.time.Duration.ofSeconds(10))) {
-            for (int i = 0; i < skip.length; i++) {
-                Reply r = c.call("GET".getBytes(StandardCharsets.US_ASCII), StreamApplier.checkpointKey(i));
-                skip[i] = Long.MIN_VALUE;
-                if (!r.isError() && !r.isNull()) {
-                    String[] v = r.asString().split(" ");
-                    if (v.length == 3 && v[0].equals(cp.syncId())) {
-                        skip[i] = Long.parseLong(v[1]);
-                        dbs[i] = Integer.parseInt(v[2]);
-                    }
-                }
-            }
+            lanes = StreamApplier.readCheckpoints(c, opt.lanes(), cp.syncId());
         }
-        LOG.info("target-side checkpoints per lane: {}", Arrays.toString(skip).replace(String.valueOf(Long.MIN_VALUE), "-"));
-        return new LaneCheckpoints(skip, dbs);
+        LOG.info("target-side checkpoints per lane: {}", Arrays.toString(lanes.offsets()).replace(String.valueOf(Long.MIN_VALUE), "-"));
+        return lanes;
     }
 
     private long applySnapshot(RedisTarget target, Spool spool, Pump pump, PsyncReply reply, boolean again) throws Exception {
@@ -276,32 +261,14 @@ public final class SyncSession {
         RdbReader reader = new RdbReader(snapshot, RdbReader.CaptureMode.raw(opt.bigKeyBytes(), opt.stateDir().resolve("spill")));
         long t0 = System.nanoTime();
         try (var p = io.ferry.status.Progress.start("snapshot", Math.max(0, reply.rdbLength()), reader::offset, applied.keysWritten::sum)) {
-            reader.read(new FilteringHandler(opt.filter(), new io.ferry.rdb.RdbHandler() {
-                @Override
-                public io.ferry.rdb.ValueSink beginKey(io.ferry.rdb.KeyHeader h) {
-                    return null;
+            reader.read(new FilteringHandler(opt.filter(), conv.aroundEachKey(() -> {
+                if (stopping.get()) {
+                    throw new StopRequested();
                 }
-
-                @Override
-                public void endKey(io.ferry.rdb.KeyHeader h, io.ferry.rdb.RawValue raw) {
-                    if (stopping.get()) {
-                        throw new StopRequested();
-                    }
-                    conv.endKey(h, raw);
-                    stats.snapshotBytesApplied.set(reader.offset());
-                    stats.snapshotKeys.set(applied.keysWritten.sum());
-                }
-
-                @Override
-                public void function(byte[] code) {
-                    conv.function(code);
-                }
-
-                @Override
-                public void end() {
-                    conv.end();
-                }
-            }));
+            }, () -> {
+                stats.snapshotBytesApplied.set(reader.offset());
+                stats.snapshotKeys.set(applied.keysWritten.sum());
+            })));
             target.flush();
             target.drain();
         }
@@ -445,7 +412,7 @@ public final class SyncSession {
         private PsyncReply reply;
         private volatile long rdbEnd = -1;
         private volatile Throwable linkFailure;
-        private long streamBase; // source offset of the byte before spool position rdbEnd
+        private SpoolAnchor stream; // where the command stream sits in the spool (set before it is pumped)
 
         private SpoolAnchor resumed; // the stream continues a spool an earlier run left (no snapshot)
         private long appliedBefore;
@@ -477,7 +444,7 @@ public final class SyncSession {
             try {
                 if (resumed != null) {
                     rdbEnd = resumed.position();
-                    streamBase = resumed.offset();
+                    stream = resumed;
                     link.ack(appliedBefore); // what the target holds, not what the spool holds
                 } else {
                     if (reply.full()) {
@@ -487,7 +454,7 @@ public final class SyncSession {
                     } else {
                         rdbEnd = 0;
                     }
-                    streamBase = reply.offset();
+                    stream = new SpoolAnchor(syncId, rdbEnd, reply.offset());
                     link.ack(reply.offset()); // a diskless 7.0+ source holds the stream until the first ACK
                     if (reply.full()) {
                         nudgeUntilTheStreamFlows(reply.offset());
@@ -545,14 +512,14 @@ public final class SyncSession {
         private void pumpStream() throws IOException {
             // Record arrival times for the lag estimate while copying.
             link.pumpStream(spool, pos -> {
-                long off = streamBase + (pos - rdbEnd);
+                long off = stream.offsetBefore(pos);
                 stats.sourceOffset.set(off);
                 lag.arrived(off, System.nanoTime());
             });
         }
 
         private void reconnect(IOException cause) throws IOException {
-            long next = streamBase + (spool.written() - rdbEnd) + 1;
+            long next = stream.offsetBefore(spool.written()) + 1;
             LOG.warn("lost the source link ({}); reconnecting to continue at offset {}", cause.getMessage(), next);
             for (int attempt = 1; !stopping.get(); attempt++) {
                 try {

@@ -357,6 +357,28 @@ public final class StreamApplier {
         return Args.b(CHECKPOINT_KEY + lane);
     }
 
+    /** Per lane: applied up to {@code offsets[i]} (Long.MIN_VALUE: no key of this sync), where db {@code dbs[i]} was selected. */
+    public record LaneCheckpoints(long[] offsets, int[] dbs) {}
+
+    /** Reads the lane checkpoint keys that an applier of sync {@code syncId} left on the target. */
+    public static LaneCheckpoints readCheckpoints(io.ferry.resp.RedisConnection target, int lanes, String syncId) {
+        long[] offsets = new long[lanes];
+        int[] dbs = new int[lanes];
+        target.call("SELECT", "0");
+        for (int i = 0; i < lanes; i++) {
+            Reply r = target.call(Args.b("GET"), checkpointKey(i));
+            offsets[i] = Long.MIN_VALUE;
+            if (!r.isError() && !r.isNull()) {
+                String[] v = r.asString().split(" ");
+                if (v.length == 3 && v[0].equals(syncId)) {
+                    offsets[i] = Long.parseLong(v[1]);
+                    dbs[i] = Integer.parseInt(v[2]);
+                }
+            }
+        }
+        return new LaneCheckpoints(offsets, dbs);
+    }
+
     /** "syncId offset db": the lane is applied up to offset, where the stream had db selected. */
     private String checkpointValue(long offset) {
         return syncId + " " + offset + " " + dbAt(offset);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class StreamApplierResumeIT {
     private static final int LANES = 4;
     private static final long START = 999;
+    private static final String SYNC_ID = "sync-1";
 
     /** Builds a stream with made-up but consistent offsets: each command spans 10 bytes. */
     private static final class Stream {
@@ -62,24 +63,7 @@ class StreamApplierResumeIT {
     }
 
     private static StreamApplier applier(RedisTarget t, long start, int db, long[] skip) {
-        return new StreamApplier(t, OnError.FAIL, "replid-1", start, db, skip, KeyFilter.ALL, IntUnaryOperator.identity(), 1000, () -> {});
-    }
-
-    /** The lane checkpoint keys ("replid offset db") as the resume reads them. */
-    private static ResumePoint resumePoint(RedisConnection c) {
-        long[] offsets = new long[LANES];
-        int[] dbs = new int[LANES];
-        c.call("SELECT", "0");
-        for (int i = 0; i < LANES; i++) {
-            Reply r = c.call(b("GET"), StreamApplier.checkpointKey(i));
-            offsets[i] = Long.MIN_VALUE;
-            if (!r.isNull()) {
-                String[] v = r.asString().split(" ");
-                offsets[i] = Long.parseLong(v[1]);
-                dbs[i] = Integer.parseInt(v[2]);
-            }
-        }
-        return ResumePoint.of(START, 0, offsets, dbs); // the file checkpoint is the stream's start
+        return new StreamApplier(t, OnError.FAIL, SYNC_ID, start, db, skip, KeyFilter.ALL, IntUnaryOperator.identity(), 1000, () -> {});
     }
 
     @Test
@@ -105,13 +89,9 @@ class StreamApplierResumeIT {
                     first.apply(cmd);
                 }
                 first.drain(); // what reached the target before the crash; the file checkpoint is lost
-                ResumePoint from = resumePoint(c);
-                long[] skip = new long[LANES];
-                for (int i = 0; i < LANES; i++) {
-                    Reply r = c.call(b("GET"), StreamApplier.checkpointKey(i));
-                    skip[i] = r.isNull() ? Long.MIN_VALUE : Long.parseLong(r.asString().split(" ")[1]);
-                }
-                StreamApplier second = applier(t, from.offset(), from.db(), skip);
+                StreamApplier.LaneCheckpoints lanes = StreamApplier.readCheckpoints(c, LANES, SYNC_ID);
+                ResumePoint from = ResumePoint.of(START, 0, lanes.offsets(), lanes.dbs()); // the file checkpoint is the stream's start
+                StreamApplier second = applier(t, from.offset(), from.db(), lanes.offsets());
                 for (ReplCommand cmd : s.cmds) {
                     if (cmd.startOffset() >= from.offset()) {
                         second.apply(cmd);
