@@ -2,22 +2,21 @@ package io.ferry.cli;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.IntUnaryOperator;
+import io.ferry.filter.DbMap;
 
 /** Source db → target db: identity, a forced db, or an explicit map like {@code 0=0,1=5}. */
 final class DbMapping {
     private DbMapping() {}
 
-    static IntUnaryOperator of(String map, Integer targetDb) {
+    static DbMap of(String map, Integer targetDb) {
         if (targetDb != null && map != null) {
             throw new IllegalArgumentException("--target-db and --db-map cannot be combined");
         }
         if (targetDb != null) {
-            int t = targetDb;
-            return db -> t;
+            return DbMap.forced(targetDb);
         }
         if (map == null || map.isBlank()) {
-            return IntUnaryOperator.identity();
+            return DbMap.IDENTITY;
         }
         Map<Integer, Integer> m = new HashMap<>();
         for (String pair : map.split(",")) {
@@ -28,6 +27,6 @@ final class DbMapping {
                 throw new IllegalArgumentException("invalid --db-map entry '" + pair + "' (expected SOURCE=TARGET, e.g. 0=0,1=5)");
             }
         }
-        return db -> m.getOrDefault(db, db);
+        return DbMap.of(m);
     }
 }

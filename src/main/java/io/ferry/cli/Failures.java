@@ -26,8 +26,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     static boolean isExpected(Throwable e) {
         return e instanceof RdbFormatException || e instanceof UncheckedIOException
                 || e instanceof java.io.IOException || e instanceof IllegalArgumentException
-                || e instanceof UserError || e instanceof io.ferry.checkpoint.SyncStateException
-                || e.getClass().getPackageName().startsWith("io.ferry.resp");
+                || e instanceof io.ferry.OperatorException;
     }
 
     static String message(Throwable e) {

@@ -80,8 +80,11 @@ public final class GenCommand implements Callable<Integer> {
         AtomicLong done = new AtomicLong();
         RedisUri uri = RedisUri.parse(target);
         long t0 = System.nanoTime();
-        try (RedisTarget t = RedisTarget.open(uri, tls.toOptions(), lanes, 5000, 32L << 20, null);
+        try (RedisTarget t = RedisTarget.open(uri, tls.toOptions(), lanes, 5000, 32L << 20);
                 Progress p = Progress.start("gen", 0, () -> 0, done::get)) {
+            for (int db : spec.dbs()) {
+                t.requireDb(db, "--dbs " + db); // before the first key is written
+            }
             for (long i = 0; i < keys && failure.get() == null; i++) {
                 int db = maker.db(i);
                 var lane = t.laneFor(maker.key(i));
@@ -94,6 +97,7 @@ public final class GenCommand implements Callable<Integer> {
             }
             t.flush();
             t.drain();
+            failure.compareAndSet(null, t.laneFailure());
         }
         if (failure.get() != null) {
             throw new UserError(failure.get());

@@ -7,7 +7,6 @@ import io.ferry.convert.SnapshotConverter;
 import io.ferry.filter.FilteringHandler;
 import io.ferry.rdb.RdbReader;
 import io.ferry.resp.RedisUri;
-import io.ferry.resp.Reply;
 import io.ferry.status.Progress;
 import io.ferry.target.ApplyFailedException;
 import io.ferry.target.ApplyStats;
@@ -109,15 +108,9 @@ public final class RestoreCommand implements Callable<Integer> {
         long start = System.nanoTime();
         AtomicLongArray offsets = new AtomicLongArray(files.size());
         long[] filtered = new long[1];
-        KeyApplier[] applierRef = new KeyApplier[1];
-        try (RedisTarget t = RedisTarget.open(uri, tls.toOptions(), lanes, 10_000, 64L << 20,
-                (Reply r) -> {
-                    if (r.isError() && applierRef[0] != null) {
-                        applierRef[0].fail("the target refused SELECT: " + ((Reply.Error) r).message() + " (use --db-map or --target-db to map the source dbs)");
-                    }
-                })) {
+        try (RedisTarget t = RedisTarget.open(uri, tls.toOptions(), lanes, 10_000, 64L << 20)) {
+            requireDbs(t, keyFilter, dbs);
             KeyApplier applier = new KeyApplier(t, onConflict, applied);
-            applierRef[0] = applier;
             LOG.info("restoring {} file(s), {} MiB, into {} ({}, RESTORE payloads up to RDB {})", files.size(), totalBytes >> 20,
                     uri.redacted(), t.features().describe(), t.features().payloadVersion());
             ConvertOptions opt = new ConvertOptions(onConflict, big, batchElements, 1 << 20, typed,
@@ -138,6 +131,9 @@ public final class RestoreCommand implements Callable<Integer> {
                     }
                 }
                 finish(t, applier);
+                if (t.laneFailure() != null) {
+                    applier.fail(t.laneFailure());
+                }
             } finally {
                 pool.shutdownNow();
             }
@@ -149,10 +145,26 @@ public final class RestoreCommand implements Callable<Integer> {
             }
         } finally {
             if (spillDir == null) {
-                deleteQuietly(spill);
+                io.ferry.checkpoint.StateFiles.deleteTree(spill);
             }
         }
         return 0;
+    }
+
+    /** Refuses, before the first write, a file whose keys would land in a db the target does not have. */
+    private void requireDbs(RedisTarget t, io.ferry.filter.KeyFilter keyFilter, IntUnaryOperator dbs) throws java.io.IOException {
+        if (targetDb != null) {
+            t.requireDb(targetDb, "--target-db " + targetDb);
+            return;
+        }
+        for (Path f : files) {
+            java.util.BitSet in = io.ferry.rdb.RdbDbs.of(f);
+            for (int db = in.nextSetBit(0); db >= 0; db = in.nextSetBit(db + 1)) {
+                if (keyFilter.acceptsDb(db)) {
+                    t.requireDb(dbs.applyAsInt(db), "db " + db + " of " + f);
+                }
+            }
+        }
     }
 
     /**
@@ -231,14 +243,6 @@ public final class RestoreCommand implements Callable<Integer> {
         if (c.lostPendingEntries.sum() > 0) {
             LOG.warn("WARNING: {} stream pending entries refer to deleted messages and could not be recreated by typed commands",
                     c.lostPendingEntries.sum());
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (Exception ignored) {
-            // best effort
         }
     }
 }

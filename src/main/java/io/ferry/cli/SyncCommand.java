@@ -76,6 +76,10 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--ack-interval", defaultValue = "1000", paramLabel = "MS", description = "How often the applied offset is acked and checkpointed (default ${DEFAULT-VALUE} ms).")
     long ackIntervalMs;
 
+    @Option(names = "--target-reconnect-for", defaultValue = "5m", paramLabel = "DURATION",
+            description = "How long a lost target link is retried (with backoff) before the run stops; the stream then continues exactly where the target stands (default ${DEFAULT-VALUE}).")
+    String targetReconnectFor;
+
     @Option(names = "--status-port", paramLabel = "PORT", description = "Serve /status (JSON), /metrics (Prometheus) and INFO (RESP) on this port.")
     Integer statusPort;
 
@@ -103,7 +107,7 @@ public final class SyncCommand implements Callable<Integer> {
         SyncOptions opt = new SyncOptions(RedisUri.parse(source), sourceTls.toOptions(),
                 RedisUri.parse(target), tls.toOptions(), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
                 noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
-                statusPort == null ? 0 : statusPort);
+                statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor));
         SyncSession session = new SyncSession(opt);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -1,7 +1,7 @@
 package io.ferry.cli;
 
 /** A failure whose message tells the operator what to fix; printed without a stack trace. */
-public final class UserError extends RuntimeException {
+public final class UserError extends io.ferry.OperatorException {
     public UserError(String message) {
         super(message);
     }

@@ -64,6 +64,8 @@ public final class FilteringHandler implements RdbHandler {
     public void endKey(KeyHeader h, io.ferry.rdb.RawValue rawPayload) {
         if (passing) {
             next.endKey(h, rawPayload);
+        } else if (rawPayload != null) {
+            rawPayload.release(); // a big value left out was still spilled to disk
         }
     }
 

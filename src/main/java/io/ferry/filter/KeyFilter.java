@@ -81,6 +81,27 @@ public final class KeyFilter {
         return !types.isEmpty();
     }
 
+    /** The criteria in a stable text form (what a checkpoint records of the filter that shaped the target). */
+    public String describe() {
+        if (acceptsEverything()) {
+            return "all keys";
+        }
+        StringBuilder b = new StringBuilder();
+        if (!dbs.isEmpty()) {
+            b.append("db ").append(dbs).append(' ');
+        }
+        for (Glob g : include) {
+            b.append("key ").append(new String(g.pattern(), StandardCharsets.UTF_8)).append(' ');
+        }
+        for (Glob g : exclude) {
+            b.append("exclude-key ").append(new String(g.pattern(), StandardCharsets.UTF_8)).append(' ');
+        }
+        if (!types.isEmpty()) {
+            b.append("type ").append(types.stream().map(ValueType::label).toList()).append(' ');
+        }
+        return b.toString().trim();
+    }
+
     public boolean acceptsEverything() {
         return dbs.isEmpty() && include.isEmpty() && exclude.isEmpty() && types.isEmpty();
     }

@@ -1,7 +1,7 @@
 package io.ferry.resp;
 
 /** Base of every failure raised by the RESP client; messages are one actionable line and never contain secrets. */
-public class RedisException extends RuntimeException {
+public class RedisException extends io.ferry.OperatorException {
     public RedisException(String message) {
         super(message);
     }

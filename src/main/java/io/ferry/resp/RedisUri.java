@@ -166,6 +166,11 @@ public final class RedisUri {
     }
 
     /** The URI with the password replaced by {@code ***}. */
+    /** Which server (and db) this names, without credentials: what a state directory is bound to. */
+    public String identity() {
+        return (tls ? "rediss://" : "redis://") + hostPort() + (db == null ? "" : "/" + db);
+    }
+
     public String redacted() {
         StringBuilder b = new StringBuilder(tls ? "rediss://" : "redis://");
         if (user != null || password != null) {

@@ -92,6 +92,12 @@ public sealed interface Reply permits Reply.Simple, Reply.Error, Reply.Int, Repl
             return true;
         }
 
+        /** The error code: the first word of the message ("ERR", "WRONGTYPE", "EXECABORT", ...). */
+        public String code() {
+            int sp = message.indexOf(' ');
+            return sp < 0 ? message : message.substring(0, sp);
+        }
+
         public String asString() {
             throw new ServerErrorException(message);
         }

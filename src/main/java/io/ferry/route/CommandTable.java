@@ -1,5 +1,6 @@
 package io.ferry.route;
 
+import io.ferry.rdb.ValueType;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -34,6 +35,15 @@ public final class CommandTable {
     }
 
     private static final Map<String, Kind> KINDS = new HashMap<>();
+    // The type a command's key must hold: the live stream honours --type with it. Generic
+    // commands (DEL, EXPIRE, RENAME, …) have none and follow the key whatever its type.
+    private static final Map<String, ValueType> TYPES = new HashMap<>();
+
+    private static void types(ValueType t, String... names) {
+        for (String n : names) {
+            TYPES.put(n, t);
+        }
+    }
 
     static {
         for (String c : new String[] {"PING", "REPLCONF", "PUBLISH", "SPUBLISH"}) {
@@ -65,26 +75,45 @@ public final class CommandTable {
         }
     }
 
+    static {
+        types(ValueType.STRING, "SET", "SETEX", "PSETEX", "SETNX", "APPEND", "INCR", "DECR", "INCRBY", "DECRBY", "INCRBYFLOAT", "GETSET",
+                "GETDEL", "GETEX", "SETRANGE", "SETBIT", "BITFIELD", "PFADD", "MSET");
+        types(ValueType.LIST, "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LPOP", "RPOP", "LSET", "LTRIM", "LINSERT", "LREM");
+        types(ValueType.SET, "SADD", "SREM", "SPOP");
+        types(ValueType.ZSET, "ZADD", "ZREM", "ZINCRBY", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK", "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "GEOADD");
+        types(ValueType.HASH, "HSET", "HMSET", "HSETNX", "HDEL", "HINCRBY", "HINCRBYFLOAT", "HEXPIRE", "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT",
+                "HPERSIST", "HGETDEL", "HGETEX", "HSETEX");
+        types(ValueType.STREAM, "XADD", "XDEL", "XTRIM", "XCLAIM", "XAUTOCLAIM", "XACK", "XSETID", "XGROUP");
+    }
+
     private CommandTable() {}
 
+    /** What Ferry knows of one command: its upper-case name, how it travels, the type its key holds (or null). */
+    public record Command(String name, Kind kind, ValueType type) {}
+
     public static Kind kind(byte[] name) {
+        return lookup(name).kind();
+    }
+
+    public static Command lookup(byte[] name) {
         // A stream repeats a handful of names: remember recent ones by their exact bytes, so the
         // common case neither allocates nor upper-cases. Entries are immutable; a racing
         // overwrite only costs a lookup.
         int slot = cacheSlot(name);
         Cached c = CACHE[slot];
         if (c != null && Arrays.equals(c.name, name)) {
-            return c.kind;
+            return c.command;
         }
-        Kind k = KINDS.get(new String(name, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT));
-        k = k == null ? Kind.UNKNOWN : k;
+        String upper = new String(name, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+        Kind k = KINDS.get(upper);
+        Command cmd = new Command(upper, k == null ? Kind.UNKNOWN : k, TYPES.get(upper));
         if (name.length <= 32) {
-            CACHE[slot] = new Cached(name.clone(), k);
+            CACHE[slot] = new Cached(name.clone(), cmd);
         }
-        return k;
+        return cmd;
     }
 
-    private record Cached(byte[] name, Kind kind) {}
+    private record Cached(byte[] name, Command command) {}
 
     private static final Cached[] CACHE = new Cached[64];
 
@@ -97,6 +126,6 @@ public final class CommandTable {
     }
 
     public static String name(byte[][] argv) {
-        return new String(argv[0], StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+        return lookup(argv[0]).name();
     }
 }

@@ -25,4 +25,6 @@ public record SyncOptions(
         long spoolMaxBytes,
         long bigKeyBytes,
         Duration ackInterval,
-        int listeningPort) {}
+        int listeningPort,
+        /** How long a lost target is retried before the run stops. */
+        Duration targetReconnectFor) {}

@@ -47,10 +47,13 @@ public final class SyncSession {
     private volatile Spool spool;
     private static final long SPOOL_SEGMENT_BYTES = 64L << 20;
     private volatile String syncId = "?"; // names this sync in the target-side lane checkpoint keys (see Checkpoint)
+    private final String shape; // the filters and db mapping: what a checkpoint is only valid for
+    private final java.util.concurrent.Semaphore ackWanted = new java.util.concurrent.Semaphore(0); // a GETACK wants an ACK now
 
     public SyncSession(SyncOptions opt) {
         this.opt = opt;
         this.store = new CheckpointStore(opt.stateDir());
+        this.shape = opt.filter().describe() + "; " + (opt.dbMap() instanceof io.ferry.filter.DbMap m ? m.describe() : "custom db map");
     }
 
     public SyncStats stats() {
@@ -92,6 +95,7 @@ public final class SyncSession {
                 .counter("full_syncs", stats.fullSyncs.sum(), "Full syncs (snapshots) in this run.")
                 .counter("partial_syncs", stats.partialSyncs.sum(), "Resumptions of the stream without a snapshot.")
                 .counter("reconnects", stats.reconnects.sum(), "Source link reconnections.")
+                .counter("target_reconnects", stats.targetReconnects.sum(), "Target reconnections after a lost target link.")
                 .flag("second_full_sync_allowed", !opt.noSecondFullSync(), "Whether a lost stream may trigger another full sync.")
                 .build();
     }
@@ -102,13 +106,22 @@ public final class SyncSession {
 
     /** Runs until {@link #stop()} or a failure (thrown, with an actionable message). */
     public void run() throws Exception {
+        if (opt.lanes() < 1) {
+            throw new IllegalArgumentException("--lanes must be at least 1");
+        }
         try (StateDirLock lock = StateDirLock.acquire(opt.stateDir());
-                RedisTarget target = RedisTarget.open(opt.target(), opt.targetTls(), opt.lanes(), 10_000, 64L << 20, null)) {
-            LOG.info("target {} is {}", opt.target().redacted(), target.features().describe());
+                TargetLink target = TargetLink.open(opt, stats, stopping::get)) {
+            LOG.info("target {} is {}", opt.target().redacted(), target.current().features().describe());
+            requireSourceDbsOnTarget(target.current());
             boolean everIncremental = false;
             int snapshotRetries = 0;
             while (!stopping.get()) {
                 Checkpoint cp = store.load();
+                String other = cp == null ? null : cp.differenceFrom(opt.source().identity(), opt.target().identity(), shape);
+                if (other != null) {
+                    throw new io.ferry.checkpoint.SyncStateException("the state directory " + opt.stateDir() + " belongs to another migration ("
+                            + other + "); use a new --state-dir for this one, or delete " + opt.stateDir() + " to start over with a full sync");
+                }
                 if (cp != null && cp.lanes() != opt.lanes() && cp.resumable() && !cp.clean()) {
                     throw new IllegalArgumentException("the checkpoint in " + opt.stateDir() + " was written with --lanes " + cp.lanes()
                             + "; resume with the same --lanes (exactly-once resume depends on it)");
@@ -133,7 +146,34 @@ public final class SyncSession {
         }
     }
 
-    private void session(RedisTarget target, Checkpoint cp, boolean everIncremental) throws Exception {
+    /**
+     * Refuses, before anything is written, a source db with keys that would land in a db the
+     * target lacks. A db the source fills later is refused when the stream first selects it.
+     */
+    private void requireSourceDbsOnTarget(RedisTarget target) {
+        String keyspace;
+        try (var c = io.ferry.resp.RedisConnection.open(opt.source(), opt.sourceTls(), java.time.Duration.ofSeconds(10))) {
+            io.ferry.resp.Reply r = c.call("INFO", "keyspace");
+            if (r.isError()) {
+                return; // INFO denied: the snapshot and the stream still refuse such a db before writing it
+            }
+            keyspace = r.asString();
+        }
+        for (String line : keyspace.split("\r?\n")) {
+            if (line.startsWith("db") && line.contains(":keys=")) {
+                int db = Integer.parseInt(line.substring(2, line.indexOf(':')));
+                if (opt.filter().acceptsDb(db)) {
+                    target.requireDb(opt.dbMap().applyAsInt(db), "source db " + db);
+                }
+            }
+        }
+    }
+
+    private Checkpoint checkpoint(String replid, long offset, String phase, boolean clean, int db) {
+        return new Checkpoint(opt.source().identity(), replid, offset, opt.lanes(), phase, clean, db, syncId, opt.target().identity(), shape);
+    }
+
+    private void session(TargetLink target, Checkpoint cp, boolean everIncremental) throws Exception {
         long[] skip = null;
         String replid = "?";
         long offset = -1;
@@ -144,7 +184,7 @@ public final class SyncSession {
             offset = cp.offset();
             db = cp.db();
             if (!cp.clean()) {
-                StreamApplier.LaneCheckpoints lanes = targetCheckpoints(cp);
+                StreamApplier.LaneCheckpoints lanes = targetCheckpoints(cp.syncId());
                 skip = lanes.offsets();
                 ResumePoint at = ResumePoint.of(cp.offset(), cp.db(), skip, lanes.dbs());
                 offset = at.offset();
@@ -167,6 +207,7 @@ public final class SyncSession {
             }
         }
         Spool spool = null;
+        Pump pump = null;
         try {
             ReplicaLink l = ReplicaLink.connect(opt.source(), opt.sourceTls(), opt.listeningPort());
             link = l;
@@ -198,7 +239,7 @@ public final class SyncSession {
                 LOG.info("source continues the stream at offset {} (partial resync, no snapshot)", reply.offset() + 1);
             }
             stats.replid = reply.replid() == null ? "?" : reply.replid();
-            Pump pump = spoolFrom >= 0 ? new Pump(spool, reply, anchor, offset) : new Pump(spool, reply);
+            pump = spoolFrom >= 0 ? new Pump(spool, reply, anchor, offset) : new Pump(spool, reply);
             pump.start();
             long streamStart = spoolFrom >= 0 ? spoolFrom : 0;
             long streamBase = spoolFrom >= 0 ? offset : reply.offset();
@@ -207,26 +248,22 @@ public final class SyncSession {
                 stats.snapshotSize = reply.rdbLength();
                 // Keys already on the target from an interrupted snapshot of ours are overwritten.
                 boolean again = cp != null && Checkpoint.SNAPSHOT.equals(cp.phase()) || everIncremental;
-                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.SNAPSHOT, false, 0, syncId));
-                try {
-                    streamStart = applySnapshot(target, spool, pump, reply, again);
-                } catch (RuntimeException e) {
-                    if (stopping.get()) {
-                        throw new StopRequested();
-                    }
-                    if (pump.linkFailure() != null) {
-                        throw new SnapshotLinkLost(pump.linkFailure());
-                    }
-                    throw e;
-                }
-                store.save(new Checkpoint(opt.source().redacted(), reply.replid(), reply.offset(), opt.lanes(), Checkpoint.INCREMENTAL, true, 0, syncId));
+                store.save(checkpoint(reply.replid(), reply.offset(), Checkpoint.SNAPSHOT, false, 0));
+                streamStart = snapshotRidingOutTargetLoss(target, spool, pump, reply, again);
+                store.save(checkpoint(reply.replid(), reply.offset(), Checkpoint.INCREMENTAL, true, 0));
             }
             stats.state = "incremental";
             follow(target, spool, streamStart, streamBase, reply.full() ? 0 : db, skip);
         } finally {
+            if (pump != null) {
+                pump.shutdown(); // before the link closes, so it does not take the close for a cut and reconnect
+            }
             ReplicaLink l = link;
             if (l != null) {
                 l.close();
+            }
+            if (pump != null) {
+                pump.join(10_000);
             }
             if (spool != null) {
                 spool.close();
@@ -234,11 +271,34 @@ public final class SyncSession {
         }
     }
 
+    /**
+     * Applies the snapshot; a lost target is reconnected and the snapshot applied again from the
+     * spool, which keeps it until the stream starts (keys already written are replaced).
+     */
+    private long snapshotRidingOutTargetLoss(TargetLink target, Spool spool, Pump pump, PsyncReply reply, boolean again) throws Exception {
+        while (true) {
+            try {
+                return applySnapshot(target.current(), spool, pump, reply, again);
+            } catch (TargetLost e) {
+                target.reopen(e.getMessage());
+                again = true;
+            } catch (RuntimeException e) {
+                if (stopping.get()) {
+                    throw new StopRequested();
+                }
+                if (pump.linkFailure() != null) {
+                    throw new SnapshotLinkLost(pump.linkFailure());
+                }
+                throw e;
+            }
+        }
+    }
+
     /** Reads the per-lane checkpoint keys the applier keeps on the target (db 0). */
-    private StreamApplier.LaneCheckpoints targetCheckpoints(Checkpoint cp) {
+    private StreamApplier.LaneCheckpoints targetCheckpoints(String forSync) {
         StreamApplier.LaneCheckpoints lanes;
         try (var c = io.ferry.resp.RedisConnection.open(opt.target().withDb(0), opt.targetTls(), java.time.Duration.ofSeconds(10))) {
-            lanes = StreamApplier.readCheckpoints(c, opt.lanes(), cp.syncId());
+            lanes = StreamApplier.readCheckpoints(c, opt.lanes(), forSync);
         }
         LOG.info("target-side checkpoints per lane: {}", Arrays.toString(lanes.offsets()).replace(String.valueOf(Long.MIN_VALUE), "-"));
         return lanes;
@@ -257,10 +317,13 @@ public final class SyncSession {
         ConvertOptions co = new ConvertOptions(policy, opt.bigKeyBytes(), 1000, 1 << 20, false,
                 target.emptyAtOpen() || policy == ConflictPolicy.REPLACE);
         SnapshotConverter conv = new SnapshotConverter(target.features(), co, keys, converted, opt.dbMap(), System::currentTimeMillis);
-        InputStream snapshot = new SnapshotView(spool.reader(0), pump);
-        RdbReader reader = new RdbReader(snapshot, RdbReader.CaptureMode.raw(opt.bigKeyBytes(), opt.stateDir().resolve("spill")));
+        Path spill = opt.stateDir().resolve("spill");
+        io.ferry.checkpoint.StateFiles.deleteTree(spill); // what an interrupted snapshot left
         long t0 = System.nanoTime();
-        try (var p = io.ferry.status.Progress.start("snapshot", Math.max(0, reply.rdbLength()), reader::offset, applied.keysWritten::sum)) {
+        try (InputStream snapshot = new SnapshotView(spool.reader(0), pump);
+                var p = io.ferry.status.Progress.start("snapshot", Math.max(0, reply.rdbLength()), () -> stats.snapshotBytesApplied.get(),
+                        applied.keysWritten::sum)) {
+            RdbReader reader = new RdbReader(snapshot, RdbReader.CaptureMode.raw(opt.bigKeyBytes(), spill));
             reader.read(new FilteringHandler(opt.filter(), conv.aroundEachKey(() -> {
                 if (stopping.get()) {
                     throw new StopRequested();
@@ -271,6 +334,13 @@ public final class SyncSession {
             })));
             target.flush();
             target.drain();
+        } catch (io.ferry.resp.ConnectionLostException | io.ferry.resp.RedisTimeoutException e) {
+            throw new TargetLost(e.getMessage());
+        } finally {
+            io.ferry.checkpoint.StateFiles.deleteTree(spill);
+        }
+        if (keys.targetLost()) {
+            throw new TargetLost(keys.failure());
         }
         if (keys.failure() != null) {
             throw new io.ferry.target.ApplyFailedException(keys.failure());
@@ -281,23 +351,51 @@ public final class SyncSession {
         return pump.rdbEnd();
     }
 
-    /** Applies the stream from spool position {@code streamStart}, which follows source offset {@code streamBase}. */
-    private void follow(RedisTarget target, Spool spool, long streamStart, long streamBase, int startDb, long[] skip) throws Exception {
-        StreamApplier a = new StreamApplier(target, opt.onError(), syncId, streamBase, startDb, skip, opt.filter(), opt.dbMap(), 1000, this::ackNow);
-        applier = a;
+    /**
+     * Applies the stream from spool position {@code streamStart}, which follows source offset
+     * {@code streamBase}. A lost target is reconnected; the stream then continues from what the
+     * target's checkpoint keys say it applied (a batch whose EXEC reply was lost was applied or
+     * not, never both), read again from the spool, which keeps every unapplied byte.
+     */
+    private void follow(TargetLink target, Spool spool, long streamStart, long streamBase, int startDb, long[] skip) throws Exception {
         SpoolAnchor anchor = new SpoolAnchor(syncId, streamStart, streamBase);
         if (stats.replid != null && !stats.replid.equals("?")) {
             anchor.save(opt.stateDir().resolve("spool"));
         }
         spool.release(streamStart); // the snapshot's bytes are applied: off the disk
-        CommandReader commands = new CommandReader(spool.reader(streamStart), streamBase);
+        long from = streamBase;
+        int db = startDb;
+        while (true) {
+            StreamApplier a = new StreamApplier(target.current(), opt.onError(), syncId, from, db, skip, opt.filter(), opt.dbMap(), 1000,
+                    ackWanted::release);
+            applier = a;
+            if (stream(a, spool, anchor, from)) {
+                return;
+            }
+            // Everything before the applied offset is on the target; the lane keys say how much more.
+            StreamApplier.Position applied = a.appliedPosition();
+            target.reopen(a.failure());
+            StreamApplier.LaneCheckpoints lanes = targetCheckpoints(syncId);
+            ResumePoint at = ResumePoint.of(applied.offset(), applied.db(), lanes.offsets(), lanes.dbs());
+            from = at.offset();
+            db = at.db();
+            skip = lanes.offsets();
+            LOG.info("continuing the stream on the target at offset {} (db {})", from, db);
+        }
+    }
+
+    /** One pass of the stream through one applier; false when the target was lost (not stopped, not failed). */
+    private boolean stream(StreamApplier a, Spool spool, SpoolAnchor anchor, long from) throws Exception {
+        long start = anchor.positionAfter(from);
         long sinceRelease = 0;
         Thread acker = new Thread(() -> ackLoop(a), "ferry-ack");
         acker.setDaemon(true);
         acker.start();
-        try {
+        boolean lost = false;
+        try (InputStream in = spool.reader(start)) {
+            CommandReader commands = new CommandReader(in, from);
             while (!stopping.get()) {
-                if (!commands.hasBuffered() && spool.written() - streamStart <= commands.consumed()) {
+                if (!commands.hasBuffered() && spool.written() - start <= commands.consumed()) {
                     a.flush(); // the source is idle: send what is batched now, for low lag
                     spool.release(anchor.positionAfter(a.appliedOffset()));
                 }
@@ -325,35 +423,54 @@ public final class SyncSession {
                 }
             }
             a.drain();
+        } catch (io.ferry.resp.ConnectionLostException | io.ferry.resp.RedisTimeoutException e) {
+            lost = true;
+        } finally {
             // The acker also writes the checkpoint: stop it first, so it cannot overwrite the final one.
             acker.interrupt();
             acker.join(10_000);
-            if (a.failure() != null) {
-                saveCheckpoint(a, false);
-                throw new io.ferry.target.ApplyFailedException(a.failure());
-            }
-            saveCheckpoint(a, true);
-            a.clearCheckpointKeys();
-            LOG.info("stopped cleanly at offset {}", a.appliedOffset());
-        } finally {
-            acker.interrupt();
         }
+        if (lost || a.targetLost()) {
+            saveCheckpoint(a, false);
+            return false;
+        }
+        if (a.failure() != null) {
+            saveCheckpoint(a, false);
+            throw new io.ferry.target.ApplyFailedException(a.failure());
+        }
+        saveCheckpoint(a, true);
+        a.clearCheckpointKeys();
+        LOG.info("stopped cleanly at offset {}", a.appliedOffset());
+        return true;
     }
 
     private void saveCheckpoint(StreamApplier a, boolean clean) {
         StreamApplier.Position at = a.appliedPosition();
-        store.save(new Checkpoint(opt.source().redacted(), stats.replid, at.offset(), opt.lanes(), Checkpoint.INCREMENTAL, clean, at.db(), syncId));
+        store.save(checkpoint(stats.replid, at.offset(), Checkpoint.INCREMENTAL, clean, at.db()));
     }
 
+    /**
+     * The one thread that reports the applied offset to the source (and checkpoints it): every
+     * interval, and at once when a GETACK's writes are applied (the lanes' reply threads only
+     * signal it, never write to the source socket themselves).
+     */
     private void ackLoop(StreamApplier a) {
         long last = System.nanoTime();
         long lastApplied = a.applied.sum();
+        long interval = opt.ackInterval().toNanos();
+        long next = last + interval;
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                Thread.sleep(opt.ackInterval().toMillis());
+                boolean wanted = ackWanted.tryAcquire(Math.max(0, next - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                ackWanted.drainPermits();
+                if (wanted) {
+                    ackNow();
+                    continue;
+                }
             } catch (InterruptedException e) {
                 return;
             }
+            next = System.nanoTime() + interval;
             long applied = a.appliedOffset();
             stats.appliedOffset.set(applied);
             long now = System.nanoTime();
@@ -382,6 +499,13 @@ public final class SyncSession {
         }
     }
 
+    /** The target connection broke: the run reconnects and continues from the target's checkpoints. */
+    static final class TargetLost extends RuntimeException {
+        TargetLost(String m) {
+            super(m, null, false, false);
+        }
+    }
+
     /** The source asked for a new snapshot while we were streaming. */
     static final class FullResyncNeeded extends IOException {
         FullResyncNeeded(String m) {
@@ -399,7 +523,11 @@ public final class SyncSession {
     /** Stops the snapshot reader when the run is asked to stop. */
     public static final class StopRequested extends RuntimeException {
         StopRequested() {
-            super("stopped during the snapshot; the next run starts a new full sync", null, false, false);
+            this("stopped during the snapshot; the next run starts a new full sync");
+        }
+
+        StopRequested(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -416,6 +544,8 @@ public final class SyncSession {
 
         private SpoolAnchor resumed; // the stream continues a spool an earlier run left (no snapshot)
         private long appliedBefore;
+        private volatile boolean closed; // the session is done with this source link: no reconnects
+        private volatile Thread nudger;
 
         Pump(Spool spool, PsyncReply reply) {
             super("ferry-source-link");
@@ -433,6 +563,16 @@ public final class SyncSession {
 
         long rdbEnd() {
             return rdbEnd;
+        }
+
+        /** Ends the pump for good (the session is over): a broken link is no longer reconnected. */
+        void shutdown() {
+            closed = true;
+            interrupt();
+        }
+
+        private boolean over() {
+            return closed || stopping.get();
         }
 
         Throwable linkFailure() {
@@ -465,7 +605,7 @@ public final class SyncSession {
                         pumpStream();
                         return;
                     } catch (IOException e) {
-                        if (stopping.get()) {
+                        if (over()) {
                             spool.finish(null);
                             return;
                         }
@@ -482,6 +622,16 @@ public final class SyncSession {
             } catch (Throwable e) {
                 linkFailure = e;
                 spool.finish(e);
+            } finally {
+                Thread n = nudger;
+                if (n != null) {
+                    n.interrupt();
+                    try {
+                        n.join(1000);
+                    } catch (InterruptedException ignored) {
+                        // ending anyway
+                    }
+                }
             }
         }
 
@@ -496,7 +646,7 @@ public final class SyncSession {
         private void nudgeUntilTheStreamFlows(long offset) {
             Thread t = new Thread(() -> {
                 long deadline = System.nanoTime() + 30_000_000_000L;
-                while (!stopping.get() && spool.written() == rdbEnd && System.nanoTime() < deadline) {
+                while (!over() && spool.written() == rdbEnd && System.nanoTime() < deadline) {
                     try {
                         Thread.sleep(100);
                         link.ack(offset);
@@ -506,6 +656,7 @@ public final class SyncSession {
                 }
             }, "ferry-first-ack");
             t.setDaemon(true);
+            nudger = t;
             t.start();
         }
 
@@ -521,7 +672,7 @@ public final class SyncSession {
         private void reconnect(IOException cause) throws IOException {
             long next = stream.offsetBefore(spool.written()) + 1;
             LOG.warn("lost the source link ({}); reconnecting to continue at offset {}", cause.getMessage(), next);
-            for (int attempt = 1; !stopping.get(); attempt++) {
+            for (int attempt = 1; !over(); attempt++) {
                 try {
                     Thread.sleep(Math.min(5000, 200L * attempt));
                     ReplicaLink l = ReplicaLink.connect(opt.source(), opt.sourceTls(), opt.listeningPort());

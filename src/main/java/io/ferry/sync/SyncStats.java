@@ -16,6 +16,7 @@ public final class SyncStats {
     public final LongAdder fullSyncs = new LongAdder();
     public final LongAdder partialSyncs = new LongAdder();
     public final LongAdder reconnects = new LongAdder();
+    public final LongAdder targetReconnects = new LongAdder();
     public volatile double lagSeconds;
     public volatile double opsPerSecond;
     public final long startedNanos = System.nanoTime();

@@ -19,11 +19,17 @@ public final class KeyApplier implements KeyCommands {
     private final ConflictPolicy policy;
     private final ApplyStats stats;
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
+    private volatile boolean targetLost;
 
     public KeyApplier(RedisTarget target, ConflictPolicy policy, ApplyStats stats) {
         this.target = target;
         this.policy = policy;
         this.stats = stats;
+    }
+
+    /** Whether a target connection broke (the failure is the lost link, not a refusal). */
+    public boolean targetLost() {
+        return targetLost;
     }
 
     /** The first failure seen, or null. */
@@ -45,6 +51,7 @@ public final class KeyApplier implements KeyCommands {
 
     @Override
     public void send(int db, KeyHeader key, byte[][] argv, Expect expect) {
+        requireDb(db, key.db);
         stats.commandsSent.increment();
         // The key's commands share one KeyState, so the key is counted once (written, skipped or
         // failed) however many of its commands fail.
@@ -67,8 +74,16 @@ public final class KeyApplier implements KeyCommands {
         }
     }
 
+    /** A key is never written into a db the target lacks (it used to land in db 0). */
+    private void requireDb(int db, int sourceDb) {
+        if (db >= target.databases()) {
+            target.requireDb(db, "source db " + sourceDb);
+        }
+    }
+
     @Override
     public void sendMany(int db, java.util.List<KeyHeader> keys, byte[][] argv) {
+        requireDb(db, keys.get(0).db);
         stats.commandsSent.increment();
         target.laneFor(keys.get(0).key).send(db, argv, new ReplyCallback() {
             @Override
@@ -84,6 +99,7 @@ public final class KeyApplier implements KeyCommands {
 
             @Override
             public void onFailure(Throwable cause) {
+                targetLost = true;
                 stats.keysFailed.add(keys.size());
                 fail("lost the target while writing keys from '" + RdbReader.printable(keys.get(0).key) + "': " + cause.getMessage());
             }
@@ -114,6 +130,7 @@ public final class KeyApplier implements KeyCommands {
 
             @Override
             public void onFailure(Throwable cause) {
+                targetLost = true;
                 fail("lost the target while loading a function library: " + cause.getMessage());
             }
         });
@@ -190,6 +207,7 @@ public final class KeyApplier implements KeyCommands {
 
         @Override
         public void onFailure(Throwable cause) {
+            targetLost = true;
             keyFailed();
             fail("lost the target while writing key '" + RdbReader.printable(key.key) + "': " + cause.getMessage());
         }

@@ -2,7 +2,9 @@ package io.ferry.target;
 
 import io.ferry.convert.Args;
 import io.ferry.resp.PipelinedConnection;
+import io.ferry.resp.Reply;
 import io.ferry.resp.ReplyCallback;
+import java.util.function.Consumer;
 
 /**
  * One pipelined connection of a target node. Every command of a key goes through the same lane,
@@ -11,24 +13,42 @@ import io.ferry.resp.ReplyCallback;
  * SELECT and the command it belongs to are never separated.
  */
 public final class Lane {
-    private static final ReplyCallback IGNORE_OK = r -> {};
-
     private final PipelinedConnection conn;
-    private final ReplyCallback onSelectError;
+    private final ReplyCallback onSelectReply;
     private int db = -1;
 
-    Lane(PipelinedConnection conn, int initialDb, ReplyCallback onSelectError) {
+    /** {@code onSelectError} hears of a refused SELECT (a db the target does not have). */
+    Lane(PipelinedConnection conn, int initialDb, Consumer<String> onSelectError) {
         this.conn = conn;
         this.db = initialDb;
-        this.onSelectError = onSelectError;
+        this.onSelectReply = r -> {
+            if (r.isError()) {
+                onSelectError.accept("the target refused SELECT: " + ((Reply.Error) r).message());
+            }
+        };
     }
 
-    public synchronized void send(int targetDb, byte[][] argv, ReplyCallback cb) {
+    /**
+     * Sends {@code argv} in target db {@code targetDb} (-1: whatever is selected); returns whether
+     * a SELECT went right before it (inside a transaction its result is one more EXEC reply).
+     */
+    public synchronized boolean send(int targetDb, byte[][] argv, ReplyCallback cb) {
+        boolean selected = false;
         if (targetDb != db && targetDb >= 0) {
-            conn.send(new byte[][] {Args.b("SELECT"), Args.b(targetDb)}, onSelectError == null ? IGNORE_OK : onSelectError);
+            conn.send(new byte[][] {Args.b("SELECT"), Args.b(targetDb)}, onSelectReply);
             db = targetDb;
+            selected = true;
         }
         conn.send(argv, cb);
+        return selected;
+    }
+
+    /**
+     * Forgets the selected db, so the next command selects its db again: a SELECT queued in a
+     * transaction that the target then discarded (EXECABORT) never ran.
+     */
+    public synchronized void forgetDb() {
+        db = -1;
     }
 
     public synchronized void flush() {

@@ -5,11 +5,11 @@ import io.ferry.resp.PipelinedConnection;
 import io.ferry.resp.RedisConnection;
 import io.ferry.resp.RedisUri;
 import io.ferry.resp.Reply;
-import io.ferry.resp.ReplyCallback;
 import io.ferry.resp.TlsOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A standalone Redis/Valkey target: probed once for its version and capabilities, then written
@@ -19,37 +19,68 @@ public final class RedisTarget implements AutoCloseable {
     private final RedisUri uri;
     private final TargetFeatures features;
     private final List<Lane> lanes = new ArrayList<>();
+    private final RedisConnection probe; // kept for questions asked while writing (which commands it knows)
+    private final TargetCommands commands;
+    private final int databases;
+    private final AtomicReference<String> laneFailure = new AtomicReference<>();
     private boolean emptyAtOpen;
 
-    private RedisTarget(RedisUri uri, TargetFeatures features) {
+    private RedisTarget(RedisUri uri, TargetFeatures features, RedisConnection probe) {
         this.uri = uri;
         this.features = features;
+        this.probe = probe;
+        this.commands = new TargetCommands(probe);
+        this.databases = Databases.count(probe);
     }
 
-    /**
-     * Connects {@code laneCount} pipelined connections with the given in-flight window each.
-     * {@code onSelectError} receives a failed SELECT (for example a db beyond the target's
-     * {@code databases}).
-     */
-    public static RedisTarget open(RedisUri uri, TlsOptions tls, int laneCount, int windowCommands, long windowBytes, ReplyCallback onSelectError) {
-        TargetFeatures f;
-        boolean empty;
-        try (RedisConnection probe = RedisConnection.open(uri, tls, Duration.ofSeconds(10))) {
-            f = probe(probe);
-            empty = !probe.call("INFO", "keyspace").asString().contains("keys=");
+    /** Connects {@code laneCount} pipelined connections with the given in-flight window each. */
+    public static RedisTarget open(RedisUri uri, TlsOptions tls, int laneCount, int windowCommands, long windowBytes) {
+        RedisConnection probe = RedisConnection.open(uri, tls, Duration.ofSeconds(10));
+        RedisTarget t;
+        try {
+            t = new RedisTarget(uri, probe(probe), probe);
+            t.emptyAtOpen = !probe.call("INFO", "keyspace").asString().contains("keys=");
+        } catch (RuntimeException e) {
+            probe.close();
+            throw e;
         }
-        RedisTarget t = new RedisTarget(uri, f);
-        t.emptyAtOpen = empty;
         try {
             for (int i = 0; i < laneCount; i++) {
                 RedisConnection c = RedisConnection.open(uri, tls, Duration.ofSeconds(10));
-                t.lanes.add(new Lane(new PipelinedConnection(c, windowCommands, windowBytes), uri.db() == null ? 0 : uri.db(), onSelectError));
+                t.lanes.add(new Lane(new PipelinedConnection(c, windowCommands, windowBytes), uri.db() == null ? 0 : uri.db(),
+                        m -> t.laneFailure.compareAndSet(null, m)));
             }
         } catch (RuntimeException e) {
             t.close();
             throw e;
         }
         return t;
+    }
+
+    /** The first thing a lane saw refused outside any command's own reply (a SELECT), or null. */
+    public String laneFailure() {
+        return laneFailure.get();
+    }
+
+    /** How many dbs the target has ({@code databases}; 1 in cluster mode). */
+    public int databases() {
+        return databases;
+    }
+
+    /**
+     * Refuses, before anything is written there, a target db the server does not have (a source
+     * with {@code databases 64} into one with 16 used to land in db 0).
+     */
+    public void requireDb(int targetDb, String sourceDbs) {
+        if (targetDb < 0 || targetDb >= databases) {
+            throw new MissingDbException(sourceDbs + " would be written to db " + targetDb + ", but the target " + uri.redacted() + " has only "
+                    + databases + " dbs (0-" + (databases - 1) + "); map it with --db-map S=T or --target-db N, or leave it out with --db");
+        }
+    }
+
+    /** Whether the target knows this command and takes this many arguments (null: it does not). */
+    public String refusalOf(byte[][] argv) {
+        return commands.refusalOf(io.ferry.route.CommandTable.name(argv), argv.length);
     }
 
     /** Reads the server's product, version and mode from INFO. */
@@ -127,5 +158,6 @@ public final class RedisTarget implements AutoCloseable {
         for (Lane l : lanes) {
             l.close();
         }
+        probe.close();
     }
 }

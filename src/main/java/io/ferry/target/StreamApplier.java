@@ -19,9 +19,12 @@ import java.util.function.IntUnaryOperator;
 /**
  * Applies the replication stream to the target through lanes. Commands of one key always take the
  * lane of that key (per-key order); commands spanning lanes are ordered barriers. Each lane sends
- * its commands in batches; in transactional mode a batch is one MULTI/EXEC that also records the
- * lane's applied offset in a checkpoint key on the target, so a restart after a crash skips
- * exactly what was applied — nothing lost, nothing doubled.
+ * its commands in batches, each one MULTI/EXEC that also records the lane's applied offset in a
+ * checkpoint key on the target, so a restart after a crash skips exactly what was applied —
+ * nothing lost, nothing doubled — whatever {@code --on-error} says: a command the target rejects
+ * while running does not undo the others of its transaction, and one it would refuse while
+ * queueing (unknown, wrong arity: EXECABORT would discard the whole batch) is caught before it is
+ * sent.
  *
  * <p>The applied offset (what REPLCONF ACK reports and what is checkpointed) is the start of the
  * earliest command not yet confirmed by the target.
@@ -32,8 +35,10 @@ public final class StreamApplier {
 
     private final RedisTarget target;
     private final List<Lane> lanes;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamApplier.class);
+    private static final int LOGGED_SKIPS = 10;
+
     private final OnError onError;
-    private final boolean transactional;
     private final String syncId;
     private final KeyFilter filter;
     private final IntUnaryOperator dbMap;
@@ -41,6 +46,8 @@ public final class StreamApplier {
     private final Batch[] batches;
     private final int batchCommands;
     private final AtomicReference<String> failure = new AtomicReference<>();
+    private volatile boolean targetLost;
+    private final java.util.BitSet checkedDbs = new java.util.BitSet(); // target dbs known to exist
 
     public final LongAdder applied = new LongAdder();
     public final LongAdder skippedErrors = new LongAdder();
@@ -72,7 +79,6 @@ public final class StreamApplier {
         this.target = target;
         this.lanes = target.lanes();
         this.onError = onError;
-        this.transactional = onError == OnError.FAIL;
         this.syncId = syncId;
         this.filter = filter;
         this.dbMap = dbMap;
@@ -106,9 +112,15 @@ public final class StreamApplier {
         return e == null ? startDb : e.getValue();
     }
 
-    /** The first failure (a rejected command under --on-error fail, or a lost target), or null. */
+    /** The first failure (a rejected command under --on-error fail, a db the target lacks, or a lost target), or null. */
     public String failure() {
-        return failure.get();
+        String f = failure.get();
+        return f != null ? f : target.laneFailure();
+    }
+
+    /** Whether the failure is a lost target connection (the stream may go on after a reconnect), not a refusal. */
+    public boolean targetLost() {
+        return targetLost;
     }
 
     private void fail(String m) {
@@ -131,9 +143,17 @@ public final class StreamApplier {
         return appliedOffset;
     }
 
+    /**
+     * Routes one command. After a failure nothing more is sent, and a command refused before it was
+     * sent does not count as dispatched: the applied offset stays before it, so a resume retries it.
+     */
     public void apply(ReplCommand c) {
+        if (failure() != null) {
+            return;
+        }
         byte[][] argv = c.argv();
-        CommandTable.Kind kind = CommandTable.kind(argv[0]);
+        CommandTable.Command cmd = CommandTable.lookup(argv[0]);
+        CommandTable.Kind kind = cmd.kind();
         if (multi != null && kind != CommandTable.Kind.EXEC && kind != CommandTable.Kind.IGNORE) {
             multi.add(c);
             return;
@@ -158,23 +178,23 @@ public final class StreamApplier {
                 applyBlock(block, c);
                 break;
             case SINGLE_KEY:
-                single(argv[1], argv, c);
+                single(argv[1], argv, c, cmd);
                 break;
             case SUBCOMMAND_KEY:
                 if (argv.length > 2) {
-                    single(argv[2], argv, c);
+                    single(argv[2], argv, c, cmd);
                 } else {
                     barrier(c);
                 }
                 break;
             case SPLIT_KEYS:
                 for (int i = 1; i < argv.length; i++) {
-                    single(argv[i], new byte[][] {argv[0], argv[i]}, c);
+                    single(argv[i], new byte[][] {argv[0], argv[i]}, c, cmd);
                 }
                 break;
             case SPLIT_PAIRS:
                 for (int i = 1; i + 1 < argv.length; i += 2) {
-                    single(argv[i], new byte[][] {Args.b("SET"), argv[i], argv[i + 1]}, c);
+                    single(argv[i], new byte[][] {Args.b("SET"), argv[i], argv[i + 1]}, c, cmd);
                 }
                 break;
             case UNKNOWN:
@@ -184,14 +204,57 @@ public final class StreamApplier {
             default:
                 barrier(c);
         }
-        dispatched = c.endOffset();
+        if (failure.get() == null) {
+            dispatched = c.endOffset();
+        }
     }
 
     private void select(byte[][] argv, long end) {
         int to = Integer.parseInt(new String(argv[1], StandardCharsets.US_ASCII));
-        if (to != db) {
+        if (to != db && requireTargetDb(to)) {
             db = to;
             dbChanges.put(end, db);
+        }
+    }
+
+    /** Fails the run, before anything is written there, when source db {@code sourceDb} has no db on the target. */
+    private boolean requireTargetDb(int sourceDb) {
+        int t = dbMap.applyAsInt(sourceDb);
+        if (!filter.acceptsDb(sourceDb) || t >= 0 && checkedDbs.get(t)) {
+            return true;
+        }
+        try {
+            target.requireDb(t, "source db " + sourceDb);
+            checkedDbs.set(t);
+            return true;
+        } catch (MissingDbException e) {
+            fail(e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Whether the target would run {@code argv}; when it would refuse it while queueing, the command
+     * is skipped and counted (--on-error skip) or the run stops before sending it (fail).
+     */
+    private boolean runnable(byte[][] argv, byte[] key) {
+        String why = target.refusalOf(argv);
+        if (why == null) {
+            return true;
+        }
+        String what = CommandTable.name(argv) + (key == null ? "" : " for key '" + io.ferry.rdb.RdbReader.printable(key) + "'");
+        if (onError == OnError.SKIP) {
+            skipped(why + ": skipped " + what);
+        } else {
+            fail(why + ": cannot forward " + what + " (use --on-error skip to count such commands and go on)");
+        }
+        return false;
+    }
+
+    private void skipped(String message) {
+        skippedErrors.increment();
+        if (skippedErrors.sum() <= LOGGED_SKIPS) {
+            LOG.warn("{} (--on-error skip{})", message, skippedErrors.sum() == LOGGED_SKIPS ? "; further ones are only counted" : "");
         }
     }
 
@@ -204,21 +267,25 @@ public final class StreamApplier {
         }
     }
 
-    private boolean accepted(byte[] key) {
-        if (!filter.acceptsDb(db) || !filter.acceptsKey(key)) {
+    /** Whether a command on {@code key} whose key holds {@code type} (null: any type) passes the filters. */
+    private boolean accepted(byte[] key, io.ferry.rdb.ValueType type) {
+        if (!filter.acceptsDb(db) || !filter.acceptsKey(key) || type != null && !filter.acceptsType(type)) {
             filtered.increment();
             return false;
         }
         return true;
     }
 
-    private void single(byte[] key, byte[][] argv, ReplCommand c) {
-        if (!accepted(key)) {
+    private void single(byte[] key, byte[][] argv, ReplCommand c, CommandTable.Command cmd) {
+        if (!accepted(key, cmd.type())) {
             return;
         }
         int lane = laneIndex(key);
         if (c.endOffset() <= skipUpTo[lane]) {
             return; // applied before the restart
+        }
+        if (!runnable(argv, key)) {
+            return;
         }
         Batch b = batches[lane];
         if (b.size() >= batchCommands) {
@@ -252,20 +319,25 @@ public final class StreamApplier {
     private void applyBlock(List<ReplCommand> block, ReplCommand exec) {
         int lane = -1;
         boolean oneLane = true;
-        List<byte[][]> cmds = new ArrayList<>();
+        List<Cmd> cmds = new ArrayList<>();
+        int dbBefore = db;
         for (ReplCommand c : block) {
-            CommandTable.Kind k = CommandTable.kind(c.argv()[0]);
+            CommandTable.Command cmd = CommandTable.lookup(c.argv()[0]);
+            CommandTable.Kind k = cmd.kind();
             if (k == CommandTable.Kind.SELECT) {
                 select(c.argv(), c.endOffset());
-                cmds.add(new byte[][] {Args.b("SELECT"), Args.b(dbMap.applyAsInt(db))});
-                continue;
+                if (failure.get() != null) {
+                    db = dbBefore; // nothing of the block was sent
+                    return;
+                }
+                continue; // each command carries its db: the lane selects it
             }
             if (k == CommandTable.Kind.UNKNOWN) {
                 unknownCommands.increment();
             }
             byte[] key = k == CommandTable.Kind.SINGLE_KEY && c.argv().length > 1 ? c.argv()[1]
                     : k == CommandTable.Kind.SUBCOMMAND_KEY && c.argv().length > 2 ? c.argv()[2] : null;
-            if (key != null && !accepted(key)) {
+            if (key != null && !accepted(key, cmd.type())) {
                 continue;
             }
             byte[][] argv = DbArguments.map(c.argv(), db, dbMap, filter::acceptsDb);
@@ -273,12 +345,19 @@ public final class StreamApplier {
                 filtered.increment();
                 continue;
             }
+            if (!runnable(argv, key)) {
+                if (failure.get() != null) {
+                    db = dbBefore;
+                    return;
+                }
+                continue;
+            }
             int l = key == null ? -2 : laneIndex(key);
             if (l == -2 || lane >= 0 && l != lane) {
                 oneLane = false;
             }
             lane = l;
-            cmds.add(argv);
+            cmds.add(new Cmd(dbMap.applyAsInt(db), argv));
         }
         if (cmds.isEmpty()) {
             return;
@@ -290,7 +369,7 @@ public final class StreamApplier {
             }
             Batch b = batches[lane];
             b.flush();
-            b.addGroup(dbMap.applyAsInt(db), cmds, start);
+            b.addGroup(cmds, start);
             // The lane's checkpoint must cover the EXEC: `dispatched` still ends at the MULTI here,
             // and a checkpoint short of the block would make a resume apply the block twice.
             b.flushThrough(exec.endOffset());
@@ -310,11 +389,14 @@ public final class StreamApplier {
             filtered.increment();
             return;
         }
-        barrierGroup(java.util.Collections.singletonList(argv), c.startOffset(), c.endOffset());
+        if (c.endOffset() <= skipUpTo[0] || !runnable(argv, null)) {
+            return;
+        }
+        barrierGroup(java.util.Collections.singletonList(new Cmd(dbMap.applyAsInt(db), argv)), c.startOffset(), c.endOffset());
     }
 
     /** Drains every lane, applies the commands on lane 0 with every lane's checkpoint, drains again. */
-    private void barrierGroup(List<byte[][]> cmds, long start, long end) {
+    private void barrierGroup(List<Cmd> cmds, long start, long end) {
         if (end <= skipUpTo[0]) {
             return;
         }
@@ -322,7 +404,7 @@ public final class StreamApplier {
         flush();
         target.drain();
         Batch b = batches[0];
-        b.addGroup(dbMap.applyAsInt(db), cmds, start);
+        b.addGroup(cmds, start);
         b.flushWithAllCheckpoints(end);
         lanes.get(0).drain();
     }
@@ -384,24 +466,28 @@ public final class StreamApplier {
         return syncId + " " + offset + " " + dbAt(offset);
     }
 
+    /** One command with the target db it runs in. */
+    private record Cmd(int db, byte[][] argv) {}
+
+    /** Stands for the lane's checkpoint SETs among a transaction's replies. */
+    private static final byte[][] CHECKPOINT = new byte[0][];
+
     /** One lane's pending commands, and the start offsets of its unconfirmed batches. */
     private final class Batch {
         private final int lane;
-        private final List<byte[][]> argvs = new ArrayList<>();
-        private final List<Integer> dbs = new ArrayList<>();
+        private final List<Cmd> cmds = new ArrayList<>();
         private volatile long firstStart = Long.MAX_VALUE;
         private long firstAdded; // value of StreamApplier.added when the pending commands began
         private long lastEnd;
         private final ConcurrentLinkedQueue<Long> unconfirmed = new ConcurrentLinkedQueue<>();
         private final ReplyCallback expectOk = this::expectOk;
-        private final ReplyCallback expectQueued = this::expectQueued;
 
         Batch(int lane) {
             this.lane = lane;
         }
 
         int size() {
-            return argvs.size();
+            return cmds.size();
         }
 
         long earliestUnconfirmed() {
@@ -411,31 +497,19 @@ public final class StreamApplier {
         }
 
         void add(int targetDb, byte[][] argv, long start) {
-            if (argvs.isEmpty()) {
+            if (cmds.isEmpty()) {
                 firstStart = start;
                 firstAdded = added;
             }
-            argvs.add(argv);
-            dbs.add(targetDb);
+            cmds.add(new Cmd(targetDb, argv));
         }
 
-        void addGroup(int targetDb, List<byte[][]> cmds, long start) {
-            if (argvs.isEmpty()) {
+        void addGroup(List<Cmd> group, long start) {
+            if (cmds.isEmpty()) {
                 firstStart = start;
+                firstAdded = added;
             }
-            boolean wrap = !transactional && cmds.size() > 1;
-            if (wrap) {
-                argvs.add(new byte[][] {Args.b("MULTI")});
-                dbs.add(targetDb);
-            }
-            for (byte[][] c : cmds) {
-                argvs.add(c);
-                dbs.add(targetDb);
-                }
-            if (wrap) {
-                argvs.add(new byte[][] {Args.b("EXEC")});
-                dbs.add(targetDb);
-            }
+            cmds.addAll(group); // the lane's own MULTI/EXEC keeps the group atomic
         }
 
         void flush() {
@@ -454,38 +528,39 @@ public final class StreamApplier {
             return Math.max(dispatched, lastEnd);
         }
 
+        /**
+         * Sends the pending commands and the lane's checkpoint as one transaction. The SELECT of the
+         * first command goes before MULTI; one the lane puts inside is one more EXEC reply, so the
+         * replies are matched to what was queued, not to the batch's positions.
+         */
         private void flushUpTo(long end, boolean allCheckpoints) {
-            if (argvs.isEmpty()) {
+            if (cmds.isEmpty()) {
                 return;
             }
             Lane l = lanes.get(lane);
             long start = firstStart;
             unconfirmed.add(start); // before the buffer forgets it, so the applied offset never overshoots
-            // The commands of this batch, for error messages: their names are only worked out for a rejected one.
-            List<byte[][]> batch = new ArrayList<>(argvs);
-            if (transactional) {
-                l.send(-1, new byte[][] {Args.b("MULTI")}, expectOk);
-            }
-            for (int i = 0; i < batch.size(); i++) {
-                byte[][] argv = batch.get(i);
-                l.send(dbs.get(i), argv, transactional ? expectQueued : r -> onCommandReply(r, argv));
+            List<Cmd> batch = new ArrayList<>(cmds);
+            List<byte[][]> queued = new ArrayList<>(batch.size() + 4); // EXEC reply i answers queued[i] (null: a SELECT)
+            List<String> refusedAtQueue = new ArrayList<>(0); // touched by the lane's reply thread only
+            l.send(batch.get(0).db(), new byte[][] {Args.b("MULTI")}, expectOk);
+            boolean selectedInside = false;
+            for (Cmd c : batch) {
+                selectedInside |= queue(l, c.db(), c.argv(), c.argv(), queued, refusedAtQueue);
             }
             // The checkpoint records the end of everything dispatched so far on this lane.
             long ckpt = Math.max(end, 0);
-            if (allCheckpoints) {
-                for (int i = 0; i < lanes.size(); i++) {
-                    l.send(0, new byte[][] {Args.b("SET"), checkpointKey(i), Args.b(checkpointValue(ckpt))}, transactional ? expectQueued : expectOk);
-                }
-            } else {
-                l.send(0, new byte[][] {Args.b("SET"), checkpointKey(lane), Args.b(checkpointValue(ckpt))}, transactional ? expectQueued : expectOk);
+            for (int i = allCheckpoints ? 0 : lane; i < (allCheckpoints ? lanes.size() : lane + 1); i++) {
+                byte[][] set = {Args.b("SET"), checkpointKey(i), Args.b(checkpointValue(ckpt))};
+                selectedInside |= queue(l, 0, set, CHECKPOINT, queued, refusedAtQueue);
             }
-            ReplyCallback done = new ReplyCallback() {
+            l.send(-1, new byte[][] {Args.b("EXEC")}, new ReplyCallback() {
                 @Override
                 public void onReply(Reply r) {
-                    if (transactional) {
-                        execReply(r, batch);
-                    } else if (r.isError()) {
-                        fail("the target refused to record the checkpoint: " + ((Reply.Error) r).message());
+                    if (r.isError()) {
+                        aborted((Reply.Error) r, batch.size(), refusedAtQueue);
+                    } else {
+                        execReply(r.asList(), queued);
                     }
                     applied.add(batch.size());
                     unconfirmed.poll();
@@ -494,19 +569,31 @@ public final class StreamApplier {
 
                 @Override
                 public void onFailure(Throwable cause) {
+                    targetLost = true;
                     fail("lost the target: " + cause.getMessage());
                     unconfirmed.poll();
                 }
-            };
-            if (transactional) {
-                l.send(-1, new byte[][] {Args.b("EXEC")}, done);
-            } else {
-                l.send(-1, new byte[][] {Args.b("PING")}, done);
+            });
+            if (selectedInside) {
+                l.forgetDb(); // if the transaction is discarded its SELECTs never ran
             }
             lastEnd = end;
-            argvs.clear();
-            dbs.clear();
+            cmds.clear();
             firstStart = Long.MAX_VALUE;
+        }
+
+        /** Queues one command of the transaction; returns whether the lane put a SELECT before it. */
+        private boolean queue(Lane l, int db, byte[][] argv, byte[][] stands, List<byte[][]> queued, List<String> refusedAtQueue) {
+            boolean selected = l.send(db, argv, r -> {
+                if (r.isError()) {
+                    refusedAtQueue.add(CommandTable.name(argv) + ": " + ((Reply.Error) r).message());
+                }
+            });
+            if (selected) {
+                queued.add(null);
+            }
+            queued.add(stands);
+            return selected;
         }
 
         private void expectOk(Reply r) {
@@ -515,36 +602,37 @@ public final class StreamApplier {
             }
         }
 
-        private void expectQueued(Reply r) {
-            if (r.isError()) {
-                // The command was refused before running (unknown command, wrong arity): EXEC will
-                // abort the whole batch, so nothing of it is applied and the run must stop.
-                fail("the target refused a forwarded command: " + ((Reply.Error) r).message());
+        /** EXEC refused: nothing of the batch ran (a command refused while queueing, OOM, READONLY, …). */
+        private void aborted(Reply.Error r, int commands, List<String> refusedAtQueue) {
+            String why = refusedAtQueue.isEmpty() ? r.message() : refusedAtQueue.get(0);
+            if (onError == OnError.SKIP) {
+                skippedErrors.add(commands - 1);
+                skipped("the target discarded a batch of " + commands + " commands (" + r.code() + ", first refused " + why + ")");
+            } else {
+                fail("the target discarded a batch of " + commands + " commands: it refused " + why);
             }
         }
 
-        private void onCommandReply(Reply r, byte[][] argv) {
-            if (r.isError()) {
-                commandError(((Reply.Error) r).message(), CommandTable.name(argv));
-            }
-        }
-
-        private void execReply(Reply r, List<byte[][]> batch) {
-            if (r.isError()) {
-                fail("the target aborted a batch: " + ((Reply.Error) r).message());
-                return;
-            }
-            List<Reply> results = r.asList();
-            for (int i = 0; i < results.size() && i < batch.size(); i++) {
-                if (results.get(i).isError()) {
-                    commandError(((Reply.Error) results.get(i)).message(), CommandTable.name(batch.get(i)));
+        private void execReply(List<Reply> results, List<byte[][]> queued) {
+            for (int i = 0; i < results.size() && i < queued.size(); i++) {
+                if (!results.get(i).isError()) {
+                    continue;
+                }
+                String message = ((Reply.Error) results.get(i)).message();
+                byte[][] what = queued.get(i);
+                if (what == null) {
+                    fail("the target refused SELECT: " + message);
+                } else if (what == CHECKPOINT) {
+                    fail("the target refused to record the checkpoint: " + message);
+                } else {
+                    commandError(message, CommandTable.name(what));
                 }
             }
         }
 
         private void commandError(String message, String command) {
             if (onError == OnError.SKIP) {
-                skippedErrors.increment();
+                skipped("the target rejected " + command + ": " + message);
             } else {
                 fail("the target rejected " + command + ": " + message + " (use --on-error skip to count such commands and go on)");
             }

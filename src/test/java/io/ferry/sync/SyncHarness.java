@@ -29,8 +29,16 @@ final class SyncHarness implements AutoCloseable {
     }
 
     SyncHarness(RedisUri source, RedisUri target, Path stateDir, KeyFilter filter, IntUnaryOperator dbMap, Duration ackInterval) {
-        SyncOptions opt = new SyncOptions(source, null, target, null, stateDir, ConflictPolicy.FAIL, OnError.FAIL, 4, filter,
-                dbMap, false, 1L << 30, 64L << 20, ackInterval, 0);
+        this(new SyncOptions(source, null, target, null, stateDir, ConflictPolicy.FAIL, OnError.FAIL, 4, filter,
+                dbMap, false, 1L << 30, 64L << 20, ackInterval, 0, Duration.ofSeconds(30)));
+    }
+
+    SyncHarness(RedisUri source, RedisUri target, Path stateDir, KeyFilter filter, IntUnaryOperator dbMap, OnError onError, int lanes) {
+        this(new SyncOptions(source, null, target, null, stateDir, ConflictPolicy.FAIL, onError, lanes, filter,
+                dbMap, false, 1L << 30, 64L << 20, Duration.ofMillis(100), 0, Duration.ofSeconds(30)));
+    }
+
+    SyncHarness(SyncOptions opt) {
         session = new SyncSession(opt);
         thread = new Thread(() -> {
             try {
@@ -41,6 +49,14 @@ final class SyncHarness implements AutoCloseable {
         }, "sync-under-test");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Waits until the run ends with a failure. */
+    void awaitFailure(Duration timeout) throws InterruptedException {
+        thread.join(timeout.toMillis());
+        if (thread.isAlive() || failure == null) {
+            throw new AssertionError("the run did not fail within " + timeout + " (state " + session.stats().state + ")");
+        }
     }
 
     /** Waits until the applied offset reaches the source's current offset (zero lag). */

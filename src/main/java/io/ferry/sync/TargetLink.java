@@ -1,0 +1,100 @@
+package io.ferry.sync;
+
+import io.ferry.target.ApplyFailedException;
+import io.ferry.target.RedisTarget;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The run's connection to its target, which outlives a lost link: a network blip or a target
+ * restart is ridden out by reconnecting with backoff for at most {@code --target-reconnect-for};
+ * what the target applied is then read back from its checkpoint keys (see SyncSession).
+ */
+final class TargetLink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetLink.class);
+
+    private final SyncOptions opt;
+    private final SyncStats stats;
+    private final BooleanSupplier stopping;
+    private RedisTarget target;
+
+    private TargetLink(SyncOptions opt, SyncStats stats, BooleanSupplier stopping) {
+        this.opt = opt;
+        this.stats = stats;
+        this.stopping = stopping;
+    }
+
+    static TargetLink open(SyncOptions opt, SyncStats stats, BooleanSupplier stopping) {
+        TargetLink l = new TargetLink(opt, stats, stopping);
+        l.target = l.connect();
+        return l;
+    }
+
+    RedisTarget current() {
+        return target;
+    }
+
+    private RedisTarget connect() {
+        return RedisTarget.open(opt.target(), opt.targetTls(), opt.lanes(), 10_000, 64L << 20);
+    }
+
+    /** Drops the broken connections and connects again, retrying with backoff; throws once the allowance is spent. */
+    RedisTarget reopen(String cause) {
+        closeQuietly();
+        String was = stats.state;
+        stats.state = "target-reconnecting";
+        Duration allowance = opt.targetReconnectFor();
+        long deadline = System.nanoTime() + allowance.toNanos();
+        LOG.warn("lost the target ({}); reconnecting for at most {} s", cause, allowance.toSeconds());
+        for (int attempt = 1; ; attempt++) {
+            if (stopping.getAsBoolean()) {
+                throw new SyncSession.StopRequested("stopped while reconnecting to the target; the next run resumes from the checkpoint");
+            }
+            try {
+                target = connect();
+                stats.targetReconnects.increment();
+                stats.state = was;
+                LOG.info("target link restored after {} attempt(s)", attempt);
+                return target;
+            } catch (io.ferry.resp.RedisException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new ApplyFailedException("lost the target (" + cause + ") and could not reconnect within " + allowance.toSeconds()
+                            + " s (last: " + e.getMessage() + "); run again with the same --state-dir to resume");
+                }
+                LOG.warn("target reconnect attempt {} failed: {}", attempt, e.getMessage());
+                sleep(Math.min(5000, 100L << Math.min(attempt, 6)));
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SyncSession.StopRequested("interrupted while reconnecting to the target");
+        }
+    }
+
+    private void closeQuietly() {
+        RedisTarget t = target;
+        target = null;
+        if (t != null) {
+            try {
+                t.close();
+            } catch (RuntimeException ignored) {
+                // its connections are already broken
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        RedisTarget t = target;
+        if (t != null) {
+            t.close();
+        }
+    }
+}
