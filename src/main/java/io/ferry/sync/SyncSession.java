@@ -280,7 +280,7 @@ public final class SyncSession {
             try {
                 return applySnapshot(target.current(), spool, pump, reply, again);
             } catch (TargetLost e) {
-                target.reopen(e.getMessage());
+                target.reopen(e.getMessage(), () -> null);
                 again = true;
             } catch (RuntimeException e) {
                 if (stopping.get()) {
@@ -334,8 +334,11 @@ public final class SyncSession {
             })));
             target.flush();
             target.drain();
-        } catch (io.ferry.resp.ConnectionLostException | io.ferry.resp.RedisTimeoutException e) {
-            throw new TargetLost(e.getMessage());
+        } catch (RuntimeException e) {
+            if (keys.targetLost() || e instanceof io.ferry.resp.ConnectionLostException || e instanceof io.ferry.resp.RedisTimeoutException) {
+                throw new TargetLost(e.getMessage());
+            }
+            throw e;
         } finally {
             io.ferry.checkpoint.StateFiles.deleteTree(spill);
         }
@@ -374,8 +377,7 @@ public final class SyncSession {
             }
             // Everything before the applied offset is on the target; the lane keys say how much more.
             StreamApplier.Position applied = a.appliedPosition();
-            target.reopen(a.failure());
-            StreamApplier.LaneCheckpoints lanes = targetCheckpoints(syncId);
+            StreamApplier.LaneCheckpoints lanes = target.reopen(a.failure(), () -> targetCheckpoints(syncId));
             ResumePoint at = ResumePoint.of(applied.offset(), applied.db(), lanes.offsets(), lanes.dbs());
             from = at.offset();
             db = at.db();

@@ -40,8 +40,11 @@ final class TargetLink implements AutoCloseable {
         return RedisTarget.open(opt.target(), opt.targetTls(), opt.lanes(), 10_000, 64L << 20);
     }
 
-    /** Drops the broken connections and connects again, retrying with backoff; throws once the allowance is spent. */
-    RedisTarget reopen(String cause) {
+    /**
+     * Drops the broken connections and connects again, then runs {@code thenRead} (what the target
+     * holds), retrying both with backoff — the link may flap — and throws once the allowance is spent.
+     */
+    <T> T reopen(String cause, java.util.function.Supplier<T> thenRead) {
         closeQuietly();
         String was = stats.state;
         stats.state = "target-reconnecting";
@@ -53,11 +56,13 @@ final class TargetLink implements AutoCloseable {
                 throw new SyncSession.StopRequested("stopped while reconnecting to the target; the next run resumes from the checkpoint");
             }
             try {
+                closeQuietly();
                 target = connect();
+                T read = thenRead.get();
                 stats.targetReconnects.increment();
                 stats.state = was;
                 LOG.info("target link restored after {} attempt(s)", attempt);
-                return target;
+                return read;
             } catch (io.ferry.resp.RedisException e) {
                 if (System.nanoTime() > deadline) {
                     throw new ApplyFailedException("lost the target (" + cause + ") and could not reconnect within " + allowance.toSeconds()

@@ -569,9 +569,11 @@ public final class StreamApplier {
 
                 @Override
                 public void onFailure(Throwable cause) {
+                    // Applied or not is unknown until the lane's checkpoint key is read back: the
+                    // applied offset stays before this batch (it used to move past it, and a
+                    // resume then skipped a batch the target never ran).
                     targetLost = true;
                     fail("lost the target: " + cause.getMessage());
-                    unconfirmed.poll();
                 }
             });
             if (selectedInside) {

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class SyncOnErrorIT {
+    private static final String FAST = "repl-diskless-sync-delay 0";
+
     /** The target holds `k` as a list in db 5, so the source's INCR k is refused there (WRONGTYPE). */
     private static void listOnTarget(RedisConnection t) {
         t.call("SELECT", "5");
@@ -32,7 +34,7 @@ class SyncOnErrorIT {
 
     @Test
     void aRejectedCommandInDb5StopsTheRunNamingIt(@TempDir Path state) throws Exception {
-        try (RedisServerProcess src = RedisServerProcess.start(); RedisServerProcess dst = RedisServerProcess.start();
+        try (RedisServerProcess src = RedisServerProcess.start(FAST); RedisServerProcess dst = RedisServerProcess.start();
                 RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
             s.call("SET", "seed", "1");
             listOnTarget(t);
@@ -50,8 +52,32 @@ class SyncOnErrorIT {
     }
 
     @Test
+    void aRejectedCommandAfterADbSwitchInsideABatchIsTheOneNamed(@TempDir Path state) throws Exception {
+        try (RedisServerProcess src = RedisServerProcess.start(FAST); RedisServerProcess dst = RedisServerProcess.start();
+                RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
+            s.call("SET", "seed", "1");
+            listOnTarget(t);
+            SyncHarness sync = new SyncHarness(src.uri(), dst.uri(), state, KeyFilter.ALL, DbMap.IDENTITY, OnError.FAIL, 1);
+            try {
+                sync.awaitZeroLag(s, Duration.ofSeconds(30));
+                // One lane batch in two dbs: the lane selects db 5 inside the transaction, one reply more.
+                s.call("MULTI");
+                s.call("SET", "x", "1");
+                s.call("SELECT", "5");
+                s.call("INCR", "k");
+                s.call("EXEC");
+                sync.awaitFailure(Duration.ofSeconds(30));
+            } finally {
+                sync.close();
+            }
+            assertThat(sync.failure).hasMessageContaining("rejected INCR").hasMessageContaining("WRONGTYPE");
+            assertThat(t.call("GET", "x").asString()).isEqualTo("1");
+        }
+    }
+
+    @Test
     void skipCountsRejectedCommandsAndAppliesTheirNeighboursExactlyOnce(@TempDir Path state) throws Exception {
-        try (RedisServerProcess src = RedisServerProcess.start(); RedisServerProcess dst = RedisServerProcess.start("rename-command HSETNX \"\"");
+        try (RedisServerProcess src = RedisServerProcess.start(FAST); RedisServerProcess dst = RedisServerProcess.start("rename-command HSETNX \"\"");
                 RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
             s.call("SET", "seed", "1");
             listOnTarget(t);
@@ -77,7 +103,7 @@ class SyncOnErrorIT {
 
     @Test
     void aCommandTheTargetDoesNotKnowStopsTheRunBeforeItIsSent(@TempDir Path state) throws Exception {
-        try (RedisServerProcess src = RedisServerProcess.start(); RedisServerProcess dst = RedisServerProcess.start("rename-command HSETNX \"\"");
+        try (RedisServerProcess src = RedisServerProcess.start(FAST); RedisServerProcess dst = RedisServerProcess.start("rename-command HSETNX \"\"");
                 RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
             s.call("SET", "seed", "1");
             SyncHarness sync = new SyncHarness(src.uri(), dst.uri(), state, KeyFilter.ALL, DbMap.IDENTITY, OnError.FAIL, 1);
@@ -96,7 +122,7 @@ class SyncOnErrorIT {
 
     @Test
     void theTypeFilterHoldsForTheLiveStream(@TempDir Path state) throws Exception {
-        try (RedisServerProcess src = RedisServerProcess.start(); RedisServerProcess dst = RedisServerProcess.start();
+        try (RedisServerProcess src = RedisServerProcess.start(FAST); RedisServerProcess dst = RedisServerProcess.start();
                 RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
             s.call("HSET", "h:snap", "f", "v");
             s.call("SET", "s:snap", "v");

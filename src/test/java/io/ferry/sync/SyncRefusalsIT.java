@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class SyncRefusalsIT {
+    private static final String FAST = "repl-diskless-sync-delay 0";
+
     static boolean holdsNoKey(RedisConnection c) {
         return !c.call("INFO", "keyspace").asString().contains("keys=");
     }
@@ -30,7 +32,7 @@ class SyncRefusalsIT {
 
     @Test
     void aSourceDbTheTargetLacksIsRefusedBeforeAnythingIsWritten(@TempDir Path state) throws Exception {
-        try (RedisServerProcess src = RedisServerProcess.start("databases 64"); RedisServerProcess dst = RedisServerProcess.start();
+        try (RedisServerProcess src = RedisServerProcess.start(FAST, "databases 64"); RedisServerProcess dst = RedisServerProcess.start();
                 RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
             s.call("SET", "in-db-0", "x");
             s.call("SELECT", "40");
@@ -51,7 +53,7 @@ class SyncRefusalsIT {
 
     @Test
     void aLiveWriteIntoADbTheTargetLacksStopsTheRunBeforeItIsWritten(@TempDir Path state) throws Exception {
-        try (RedisServerProcess src = RedisServerProcess.start("databases 64"); RedisServerProcess dst = RedisServerProcess.start();
+        try (RedisServerProcess src = RedisServerProcess.start(FAST, "databases 64"); RedisServerProcess dst = RedisServerProcess.start();
                 RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
             s.call("SET", "before", "x");
             SyncHarness sync = new SyncHarness(src.uri(), dst.uri(), state);
@@ -75,7 +77,7 @@ class SyncRefusalsIT {
 
     @Test
     void aStateDirectoryOfAnotherTargetIsRefused(@TempDir Path state) throws Exception {
-        try (RedisServerProcess src = RedisServerProcess.start(); RedisServerProcess a = RedisServerProcess.start();
+        try (RedisServerProcess src = RedisServerProcess.start(FAST); RedisServerProcess a = RedisServerProcess.start();
                 RedisServerProcess b = RedisServerProcess.start(); RedisConnection s = src.connection(); RedisConnection tb = b.connection()) {
             s.call("SET", "k", "v");
             try (SyncHarness sync = new SyncHarness(src.uri(), a.uri(), state)) {
@@ -90,7 +92,7 @@ class SyncRefusalsIT {
 
     @Test
     void aStateDirectoryWrittenWithOtherFiltersIsRefused(@TempDir Path state) throws Exception {
-        try (RedisServerProcess src = RedisServerProcess.start(); RedisServerProcess dst = RedisServerProcess.start();
+        try (RedisServerProcess src = RedisServerProcess.start(FAST); RedisServerProcess dst = RedisServerProcess.start();
                 RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
             s.call("SET", "a:1", "v");
             s.call("SET", "b:1", "v");
