@@ -8,6 +8,7 @@ import io.ferry.replication.PsyncReply;
 import io.ferry.replication.ReplicaLink;
 import io.ferry.replication.SourceRejectedException;
 import io.ferry.resp.RedisUri;
+import io.ferry.sink.file.TempFile;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -16,7 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,27 +54,14 @@ public final class DumpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RedisUri uri = RedisUri.parse(source);
-        if (Files.isDirectory(output)) {
-            throw new UserError(output + " is a directory");
-        }
-        if (Files.exists(output) && !overwrite) {
-            throw new UserError(output + " exists already (--overwrite replaces it)");
-        }
-        Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
         long start = System.nanoTime();
-        boolean done = false;
-        try {
-            boolean diskless = receive(uri, tmp);
-            long[] counts = verify(tmp);
-            long bytes = Files.size(tmp);
-            Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            done = true;
+        try (TempFile file = TempFile.create(output, overwrite, "--overwrite")) {
+            boolean diskless = receive(uri, file.path());
+            long[] counts = verify(file.path());
+            long bytes = Files.size(file.path());
+            file.commit();
             LOG.info(String.format("dump summary: %,d keys, %,d function libraries, %,d bytes in %.1f s (%s transfer from %s) -> %s",
                     counts[0], counts[1], bytes, (System.nanoTime() - start) / 1e9, diskless ? "diskless" : "disk-based", uri.redacted(), output));
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
         }
         return 0;
     }

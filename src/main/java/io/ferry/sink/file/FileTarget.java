@@ -16,7 +16,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntUnaryOperator;
@@ -60,58 +59,54 @@ public final class FileTarget {
 
     public static Result restore(List<Path> inputs, Path output, Options opt) throws IOException {
         Format format = Format.of(output);
-        if (Files.isDirectory(output)) {
-            throw new IllegalArgumentException("file:" + output + " is a directory");
-        }
-        if (Files.exists(output) && opt.onConflict() != ConflictPolicy.REPLACE) {
-            throw new IllegalArgumentException("file:" + output + " exists already (--on-conflict replace overwrites it)");
-        }
+        boolean overwrite = opt.onConflict() == ConflictPolicy.REPLACE;
+        TempFile.refuseExisting(output, overwrite, "--on-conflict replace");
         RdbReader.Header newest = newestHeader(inputs);
         long now = System.currentTimeMillis(); // one clock for the run: both passes must agree on what expired
         Occurrences occurrences = new Occurrences(opt.onConflict());
         if (occurrences.needsCount()) {
             countCopies(inputs, opt, occurrences, now);
         }
-        Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
-        boolean done = false;
         long total = 0;
         for (Path in : inputs) {
             total += Files.size(in);
         }
-        try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
+        try (TempFile tmp = TempFile.create(output, overwrite, "--on-conflict replace");
+                FileOutputStream fos = new FileOutputStream(tmp.path().toFile());
                 OutputStream os = new BufferedOutputStream(fos, 1 << 16)) {
             OutputFormat out = open(format, os, newest, opt, now);
             KeyChooser chooser = new KeyChooser(out, opt.dbMap(), occurrences, now);
-            long filtered = 0;
-            long[] progress = new long[2]; // bytes of finished inputs, reader offset in the current one
-            RdbReader[] reader = new RdbReader[1];
-            try (Progress p = Progress.start("restore", total, () -> progress[0] + (reader[0] == null ? 0 : reader[0].offset()), out::keysWritten)) {
-                for (Path file : inputs) {
-                    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                        reader[0] = new RdbReader(in, out.rawValues() ? RdbReader.CaptureMode.raw(opt.bigKeyBytes(), opt.spillDir()) : RdbReader.CaptureMode.NONE);
-                        FilteringHandler fh = new FilteringHandler(opt.filter(), chooser);
-                        reader[0].read(fh);
-                        filtered += fh.skipped();
-                        progress[0] += Files.size(file);
-                        reader[0] = null;
-                    }
-                }
-            }
+            long filtered = readAll(inputs, out, chooser, opt, total);
             out.finish();
             os.flush();
             fos.getChannel().force(true); // on disk before it takes the name
             Result r = new Result(format, (newest.valkey() ? "VALKEY" : "RDB ") + newest.version(), out.keysWritten(), chooser.functions,
                     chooser.expired, filtered, chooser.skipped, chooser.superseded, out.keysEmpty(), fos.getChannel().size(),
                     out instanceof AofOutput a ? a.stats() : null);
-            done = true;
+            fos.close(); // before the rename; closing again at the end is harmless
+            tmp.commit();
             return r;
-        } finally {
-            if (done) {
-                Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Reads every input into the output, with a progress display; returns the keys filtered out. */
+    private static long readAll(List<Path> inputs, OutputFormat out, KeyChooser chooser, Options opt, long total) throws IOException {
+        long filtered = 0;
+        long[] doneBytes = new long[1]; // of the inputs already read
+        RdbReader[] reader = new RdbReader[1]; // the one being read (its offset adds to the progress)
+        try (Progress p = Progress.start("restore", total, () -> doneBytes[0] + (reader[0] == null ? 0 : reader[0].offset()), out::keysWritten)) {
+            for (Path file : inputs) {
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                    reader[0] = new RdbReader(in, out.rawValues() ? RdbReader.CaptureMode.raw(opt.bigKeyBytes(), opt.spillDir()) : RdbReader.CaptureMode.NONE);
+                    FilteringHandler fh = new FilteringHandler(opt.filter(), chooser);
+                    reader[0].read(fh);
+                    filtered += fh.skipped();
+                    doneBytes[0] += Files.size(file);
+                    reader[0] = null;
+                }
             }
         }
+        return filtered;
     }
 
     private static OutputFormat open(Format format, OutputStream os, RdbReader.Header newest, Options opt, long now) throws IOException {

@@ -152,6 +152,20 @@ class FileTargetIT {
     }
 
     @Test
+    void aTruncatedInputLeavesNoFileBehind() throws Exception {
+        byte[] whole = Files.readAllBytes(source);
+        Path cut = dir.resolve("cut.rdb");
+        Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
+        Path out = dir.resolve("from-cut.rdb");
+        FerryCli.Result r = FerryCli.run("restore", source.toString(), cut.toString(), "--target=file:" + out, "--on-conflict=replace");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.errorLines()).as("%s", r).singleElement().asString().contains("truncated");
+        assertThat(r.hasStackTrace()).isFalse();
+        assertThat(Files.exists(out)).isFalse();
+        assertThat(Files.exists(Path.of(out + ".tmp"))).isFalse();
+    }
+
+    @Test
     void anUnknownExtensionIsOneErrorLine() {
         FerryCli.Result r = FerryCli.run("restore", source.toString(), "--target=file:" + dir.resolve("out.txt"));
         assertThat(r.exit()).isEqualTo(1);
