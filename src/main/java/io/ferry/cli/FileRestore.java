@@ -37,7 +37,7 @@ final class FileRestore {
         try {
             String version = Main.class.getPackage().getImplementationVersion();
             FileTarget.Options opt = new FileTarget.Options(c.onConflict, c.filter.toFilter(), DbMapping.of(c.dbMap, c.targetDb),
-                    Sizes.parse(c.bigKeyBytes), c.batchElements, spill, version == null ? "dev" : version);
+                    c.dbMap != null || c.targetDb != null, Sizes.parse(c.bigKeyBytes), c.batchElements, spill, version == null ? "dev" : version);
             LOG.info("restoring {} file(s) into {}", c.files.size(), output);
             FileTarget.Result r = FileTarget.restore(c.files, output, opt);
             summary(r, output, (System.nanoTime() - start) / 1e9);

@@ -48,10 +48,11 @@ public final class FileTarget {
     }
 
     /**
+     * @param mergesDbs   whether {@code dbMap} may send two source dbs into one (--db-map, --target-db)
      * @param bigKeyBytes values larger than this are buffered in {@code spillDir}, not in memory
      */
-    public record Options(ConflictPolicy onConflict, KeyFilter filter, IntUnaryOperator dbMap, long bigKeyBytes, int batchElements,
-            Path spillDir, String ferryVersion) {}
+    public record Options(ConflictPolicy onConflict, KeyFilter filter, IntUnaryOperator dbMap, boolean mergesDbs, long bigKeyBytes,
+            int batchElements, Path spillDir, String ferryVersion) {}
 
     /** What the run wrote; {@code converted} holds the AOF's conversion counters (null for the other formats). */
     public record Result(Format format, String version, long keys, long functions, long expired, long filtered, long skipped,
@@ -63,7 +64,7 @@ public final class FileTarget {
         TempFile.refuseExisting(output, overwrite, "--on-conflict replace");
         RdbReader.Header newest = newestHeader(inputs);
         long now = System.currentTimeMillis(); // one clock for the run: both passes must agree on what expired
-        Occurrences occurrences = new Occurrences(opt.onConflict());
+        Occurrences occurrences = new Occurrences(opt.onConflict(), inputs.size() > 1 || opt.mergesDbs());
         if (occurrences.needsCount()) {
             countCopies(inputs, opt, occurrences, now);
         }

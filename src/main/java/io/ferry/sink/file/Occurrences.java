@@ -21,17 +21,24 @@ final class Occurrences {
     enum Decision { WRITE, SKIP, SUPERSEDED }
 
     private final ConflictPolicy policy;
-    private final KeyHashSet seen = new KeyHashSet();
+    private final boolean possible;
+    private final KeyHashSet seen;
     // replace: for keys held more than once only, how many copies are still to come (the last one is written)
     private final Map<Long, Integer> copiesLeft = new HashMap<>();
 
-    Occurrences(ConflictPolicy policy) {
+    /**
+     * {@code possible}: false when no key can come twice (one input, dbs not merged: an RDB holds
+     * a key once per db), which spares the set and its memory.
+     */
+    Occurrences(ConflictPolicy policy, boolean possible) {
         this.policy = policy;
+        this.possible = possible;
+        this.seen = possible ? new KeyHashSet() : null;
     }
 
     /** Whether the inputs must be counted first ({@link #count}): the last copy wins only under replace. */
     boolean needsCount() {
-        return policy == ConflictPolicy.REPLACE;
+        return possible && policy == ConflictPolicy.REPLACE;
     }
 
     /** First pass (replace): one more copy of this key. */
@@ -46,6 +53,9 @@ final class Occurrences {
 
     /** Second (or only) pass: what to do with this copy; under fail a second copy throws. */
     Decision decide(int db, byte[] key) {
+        if (!possible) {
+            return Decision.WRITE;
+        }
         long h = KeyHash.of(db, key);
         if (policy == ConflictPolicy.REPLACE) {
             Integer left = copiesLeft.get(h);

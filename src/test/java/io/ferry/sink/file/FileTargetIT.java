@@ -191,6 +191,9 @@ class FileTargetIT {
             Rdbs.save(s, b);
             Rdbs.wipe(c);
             c.call("SET", "k", "plain");
+            c.call("SELECT", "1");
+            c.call("SET", "k", "plain-db1");
+            c.call("SELECT", "0");
             Rdbs.save(s, plain);
         }
         Path out = dir.resolve("merged.rdb");
@@ -216,5 +219,12 @@ class FileTargetIT {
         FerryCli.Result keyFail = FerryCli.run("restore", plain.toString(), plain.toString(), "--target=file:" + dir.resolve("k.jsonl"));
         assertThat(keyFail.exit()).isEqualTo(1);
         assertThat(keyFail.errorLines()).singleElement().asString().contains("key 'k' in db 0");
+        // one file whose dbs are merged: db 1's copy comes second
+        FerryCli.Result merged = FerryCli.run("restore", plain.toString(), "--target=file:" + dir.resolve("m.jsonl"), "--target-db=0");
+        assertThat(merged.exit()).isEqualTo(1);
+        assertThat(merged.errorLines()).singleElement().asString().contains("key 'k' in db 0");
+        Path last = dir.resolve("last.rdb");
+        assertThat(FerryCli.run("restore", plain.toString(), "--target=file:" + last, "--target-db=0", "--on-conflict=replace").exit()).isZero();
+        assertThat(FileTargets.loadRdb(last).dbs).isEqualTo(Map.of(0, Map.of("k", new Dataset.KeyData("string", null, "plain-db1", Map.of(), null, null))));
     }
 }
