@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Takes an RDB backup of a live server through the replica link: Ferry asks",
-            "for a full sync (PSYNC ? -1) and saves the snapshot. With",
+            "Takes an RDB backup of a live server through the replica link.",
+            "Ferry asks for a full sync (PSYNC ? -1) and saves the snapshot. With",
             "repl-diskless-sync yes the source streams it from memory and never writes",
             "it to its own disk. FILE.tmp is written, read back (every key, and the",
             "checksum), then renamed to FILE; the link is closed, so the source drops",
