@@ -1,12 +1,12 @@
 package io.ferry.check;
 
 /** A well-mixed 64-bit hash of (db, key), for sampling and for the compact set of a file's keys. */
-final class KeyHash {
+public final class KeyHash {
     private static final long M = 0x9E3779B97F4A7C15L;
 
     private KeyHash() {}
 
-    static long of(int db, byte[] key) {
+    public static long of(int db, byte[] key) {
         long h = M ^ (db + 1L) * 0xC2B2AE3D27D4EB4FL;
         int i = 0;
         int n = key.length;

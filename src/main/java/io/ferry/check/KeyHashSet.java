@@ -5,14 +5,14 @@ package io.ferry.check;
  * so that the target's keys absent from the file are found without holding the file's keys. Two different keys
  * share a hash with a probability of about n²/2^65, which for 100 million keys is below 1 in 3,000.
  */
-final class KeyHashSet {
+public final class KeyHashSet {
     private final long maxEntries;
     private long[] table = new long[1 << 16];
     private int size;
     private boolean full;
 
     /** A set that grows as needed (up to about 1.4 billion entries). */
-    KeyHashSet() {
+    public KeyHashSet() {
         this(Integer.MAX_VALUE / 3 * 2);
     }
 
@@ -25,7 +25,7 @@ final class KeyHashSet {
     }
 
     /** Adds a hash; false when the set is full (and did not take it). */
-    boolean add(long h) {
+    public boolean add(long h) {
         if (h == 0) {
             h = 1; // 0 marks a free slot
         }
@@ -47,7 +47,7 @@ final class KeyHashSet {
         return full;
     }
 
-    boolean contains(long h) {
+    public boolean contains(long h) {
         if (h == 0) {
             h = 1;
         }
@@ -63,7 +63,7 @@ final class KeyHashSet {
         }
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             "to another while the source keeps serving traffic.",
             ""
         },
-        subcommands = {SyncCommand.class, CheckCommand.class, RestoreCommand.class, DecodeCommand.class, GenCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SyncCommand.class, CheckCommand.class, RestoreCommand.class, DumpCommand.class, DecodeCommand.class, GenCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'ferry <command> --help' for the options of a command."})
 public final class Main implements Runnable {
     @CommandLine.Spec

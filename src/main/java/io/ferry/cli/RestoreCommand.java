@@ -40,7 +40,20 @@ import picocli.CommandLine.Parameters;
         description = {
             "Restores RDB files into a Redis or Valkey server, fast: values go as RESTORE payloads when the target",
             "understands them and as typed commands otherwise (a newer RDB into an older server), pipelined over",
-            "several connections. Files are read in parallel. Exits non-zero if any write fails."
+            "several connections. Files are read in parallel. Exits non-zero if any write fails.",
+            "",
+            "--target file:PATH writes the keys into one file, by PATH's extension:",
+            "  .rdb    an RDB a server loads. Values are copied as the inputs hold them,",
+            "          so the file has the newest input's RDB version, and a server",
+            "          refuses a version newer than its own.",
+            "  .aof    typed commands (SELECT, SET, RPUSH, ..., PEXPIREAT) that a",
+            "          server loads as its AOF and redis-cli --pipe accepts.",
+            "  .jsonl  JSON Lines as 'ferry decode' prints them.",
+            "PATH.tmp is written, then renamed when complete. An existing PATH is",
+            "refused unless --on-conflict replace. A key in several inputs is a",
+            "conflict: fail, replace (the last copy wins) or skip (the first wins);",
+            "keys are told apart by 64-bit hashes of (db, key). Expired keys are left",
+            "out."
         })
 public final class RestoreCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
@@ -48,7 +61,7 @@ public final class RestoreCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE.rdb", description = "RDB files to restore.")
     List<Path> files;
 
-    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "redis://[user:pass@]host:port[/db] or rediss://…")
+    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "redis://[user:pass@]host:port[/db], rediss://…, or file:PATH.rdb|.aof|.jsonl")
     String target;
 
     @Mixin
@@ -88,6 +101,9 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (FileRestore.handles(target)) {
+            return FileRestore.run(this);
+        }
         var keyFilter = filter.toFilter();
         IntUnaryOperator dbs = DbMapping.of(dbMap, targetDb);
         long big = Sizes.parse(bigKeyBytes);

@@ -1,6 +1,5 @@
 package io.ferry.convert;
 
-import io.ferry.rdb.ElementCounter;
 import io.ferry.rdb.KeyHeader;
 import io.ferry.rdb.RawValue;
 import io.ferry.rdb.RdbStrings;
@@ -110,7 +109,7 @@ public final class SnapshotConverter implements RdbHandler {
             return;
         }
         int db = dbMap.applyAsInt(h.db);
-        if (raw.size() <= TINY && raw.mayBeEmptyCollection() && isEmptyCollection(raw)) {
+        if (raw.isEmptyCollection()) {
             stats.emptyKeys.increment(); // servers refuse (and skip on load) empty collections
             return;
         }
@@ -132,17 +131,6 @@ public final class SnapshotConverter implements RdbHandler {
             stats.bigKeys.increment();
         }
         typed(db, h, raw, now != 0 ? now : clock.getAsLong());
-    }
-
-    /** Only values this small can be empty collections; checking them costs a tiny decode. */
-    private static final int TINY = 48;
-
-    private static boolean isEmptyCollection(RawValue raw) {
-        io.ferry.rdb.ValueType t = RdbType.valueType(raw.rdbType());
-        if (t == io.ferry.rdb.ValueType.STRING || t == io.ferry.rdb.ValueType.STREAM || t == io.ferry.rdb.ValueType.MODULE) {
-            return false;
-        }
-        return ElementCounter.of(raw) == 0;
     }
 
     @Override

@@ -69,6 +69,24 @@ public final class RawValue {
         return mem != null && RdbReader.mayBeEmptyCollection(mem); // spilled values are far too large to be empty
     }
 
+    /** Only values this small can be empty collections; checking them costs a tiny decode. */
+    private static final int TINY = 48;
+
+    /**
+     * Whether this is a collection without elements: servers refuse such keys (and skip them on
+     * load), so writers leave them out.
+     */
+    public boolean isEmptyCollection() {
+        if (size > TINY || !mayBeEmptyCollection()) {
+            return false;
+        }
+        ValueType t = RdbType.valueType(rdbType());
+        if (t == ValueType.STRING || t == ValueType.STREAM || t == ValueType.MODULE) {
+            return false;
+        }
+        return ElementCounter.of(this) == 0;
+    }
+
     public InputStream open() throws IOException {
         return mem != null ? new ByteArrayInputStream(mem) : Files.newInputStream(file);
     }

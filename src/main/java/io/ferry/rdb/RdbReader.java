@@ -216,10 +216,27 @@ public final class RdbReader {
         }
     }
 
+    /** An RDB's magic and version. */
+    public record Header(int version, boolean valkey) {}
+
+    /** Reads only the header of an RDB (to learn its version before reading it whole). */
+    public static Header readHeader(InputStream input) {
+        RdbReader r = new RdbReader(input);
+        int v = r.parseHeader();
+        return new Header(v, r.valkey);
+    }
+
+    private boolean valkey;
+
     private void readHeader(RdbHandler h) {
+        version = parseHeader();
+        h.header(version, valkey);
+    }
+
+    private int parseHeader() {
         byte[] magic = in.bytes(9, "the RDB header");
         String m = new String(magic, StandardCharsets.ISO_8859_1);
-        boolean valkey = m.startsWith("VALKEY");
+        valkey = m.startsWith("VALKEY");
         String digits;
         if (m.startsWith("REDIS")) {
             digits = m.substring(5);
@@ -228,17 +245,18 @@ public final class RdbReader {
         } else {
             throw new RdbFormatException("not an RDB file: it does not start with REDIS or VALKEY", 0);
         }
+        int v;
         try {
-            version = Integer.parseInt(digits);
+            v = Integer.parseInt(digits);
         } catch (NumberFormatException e) {
             throw new RdbFormatException("not an RDB file: the version '" + digits + "' after the magic is not a number", 0);
         }
-        boolean known = valkey ? version == VALKEY_VERSION : version >= 1 && version <= MAX_REDIS_VERSION;
+        boolean known = valkey ? v == VALKEY_VERSION : v >= 1 && v <= MAX_REDIS_VERSION;
         if (!known) {
-            throw new RdbFormatException("RDB version " + version + (valkey ? " (Valkey)" : "")
+            throw new RdbFormatException("RDB version " + v + (valkey ? " (Valkey)" : "")
                     + " is not supported: Ferry reads REDIS versions 1-" + MAX_REDIS_VERSION + " and VALKEY version " + VALKEY_VERSION, 5);
         }
-        h.header(version, valkey);
+        return v;
     }
 
     private void readChecksum(long eofOffset) {

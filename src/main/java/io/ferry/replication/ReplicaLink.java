@@ -133,6 +133,21 @@ public final class ReplicaLink implements Closeable {
      * position where it ends. The diskless end marker is verified and left out.
      */
     public long pumpSnapshot(PsyncReply reply, Spool spool) throws IOException {
+        copySnapshot(reply, spool::write);
+        return spool.written();
+    }
+
+    /** Where snapshot bytes go. */
+    @FunctionalInterface
+    public interface Bytes {
+        void write(byte[] b, int off, int len) throws IOException;
+    }
+
+    /**
+     * Copies the snapshot (when {@code reply.full()}) to {@code out}: a plain RDB, whether the
+     * source sent it disk-based ({@code $len}) or diskless (the end marker is verified and left out).
+     */
+    public void copySnapshot(PsyncReply reply, Bytes out) throws IOException {
         InputStream in = reader.inputStream();
         byte[] buf = new byte[1 << 16];
         if (reply.rdbLength() >= 0) {
@@ -142,13 +157,13 @@ public final class ReplicaLink implements Closeable {
                 if (n < 0) {
                     throw new IOException("the source closed the link " + left + " bytes before the end of the snapshot");
                 }
-                spool.write(buf, 0, n);
+                out.write(buf, 0, n);
                 left -= n;
             }
-            return spool.written();
+            return;
         }
         // Diskless: the snapshot ends with the 40-byte marker. Hold back the last 40 bytes seen
-        // until more arrive, so the marker never reaches the spool.
+        // until more arrive, so the marker never reaches the output.
         byte[] mark = reply.eofMark();
         byte[] tail = new byte[0];
         while (true) {
@@ -160,11 +175,11 @@ public final class ReplicaLink implements Closeable {
             System.arraycopy(tail, 0, joined, 0, tail.length);
             System.arraycopy(buf, 0, joined, tail.length, n);
             if (joined.length >= EOF_MARK_LEN && Arrays.equals(joined, joined.length - EOF_MARK_LEN, joined.length, mark, 0, EOF_MARK_LEN)) {
-                spool.write(joined, 0, joined.length - EOF_MARK_LEN);
-                return spool.written();
+                out.write(joined, 0, joined.length - EOF_MARK_LEN);
+                return;
             }
             int keep = Math.min(EOF_MARK_LEN, joined.length);
-            spool.write(joined, 0, joined.length - keep);
+            out.write(joined, 0, joined.length - keep);
             tail = Arrays.copyOfRange(joined, joined.length - keep, joined.length);
         }
     }
