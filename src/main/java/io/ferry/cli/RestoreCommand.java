@@ -40,11 +40,12 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Restores RDB files into a Redis or Valkey server, fast: values go as RESTORE payloads when the target",
-            "understands them and as typed commands otherwise (a newer RDB into an older server), pipelined over",
-            "several connections. Files are read in parallel. Exits non-zero if any write fails.",
-            "An AOF (a file, or a Redis 7 appenddirname directory or its manifest) is replayed through the sync's",
-            "stream applier, after its RDB preamble or base if it has one."
+            "Restores RDB files into a Redis or Valkey server, fast: values go as RESTORE",
+            "payloads when the target understands them and as typed commands otherwise (a",
+            "newer RDB into an older server), pipelined over several connections. Files are",
+            "read in parallel. Exits non-zero if any write fails.",
+            "Also replays one AOF (a file, or a Redis 7 AOF directory or its manifest): its",
+            "RDB preamble or base like an RDB, then its commands like a sync's stream."
         })
 public final class RestoreCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);

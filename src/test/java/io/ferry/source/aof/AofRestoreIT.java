@@ -61,6 +61,19 @@ class AofRestoreIT {
             // A server that started empty has an empty base: its one incremental file holds everything.
             emptyTarget();
             assertRestored(expected, dir.resolve("appendonly.aof.1.incr.aof").toString());
+
+            // The commands go through the same filters and db mapping as a sync's stream.
+            emptyTarget();
+            FerryCli.Result r = restore(dir.toString(), "--key", "early:*", "--db-map", "0=7");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+            Dataset early = new Dataset();
+            expected.dbs.get(0).forEach((k, v) -> {
+                if (k.startsWith("early:")) {
+                    early.put(7, k, v);
+                }
+            });
+            assertThat(early.keyCount()).isEqualTo(2);
+            assertSame(early, read(target));
         }
     }
 
