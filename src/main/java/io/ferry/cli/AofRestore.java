@@ -32,21 +32,28 @@ final class AofRestore {
      * The AOF among the inputs, checked to its end, or null when every input starts like an RDB.
      * An AOF comes alone: several would need an order between them that nothing records.
      */
-    static AofSource detect(List<Path> files, boolean allowTruncated) throws IOException {
+    static AofSource detect(List<Path> files, boolean allowTruncated, Long untilMs) throws IOException {
         Path aof = null;
         for (Path f : files) {
             if (AofSource.isAof(f)) {
                 aof = f;
             }
         }
-        if (aof == null) {
-            return null;
-        }
-        if (files.size() > 1) {
+        if (aof != null && files.size() > 1) {
             throw new UserError(aof + " is an AOF: restore it on its own, not together with other files");
         }
-        AofSource s = AofSource.open(aof);
-        checkTail(s, -1, allowTruncated);
+        AofSource s = aof == null ? null : AofSource.open(aof);
+        Path rdb = s != null ? s.rdbPart() : files.size() == 1 ? files.get(0) : null;
+        if (untilMs != null && rdb != null && AofSource.startsWithRdb(rdb)) {
+            long ctime = AofSource.rdbCreatedAt(rdb);
+            if (ctime * 1000 > untilMs) {
+                throw new UserError("--until " + untilMs + " is before " + rdb + " was written (" + Instant.ofEpochSecond(ctime)
+                        + "): it holds no state that early");
+            }
+        }
+        if (s != null) {
+            checkTail(s, -1, allowTruncated);
+        }
         return s;
     }
 
@@ -89,6 +96,9 @@ final class AofRestore {
         double secs = (System.nanoTime() - t0) / 1e9;
         LOG.info(String.format("AOF replay: %,d commands read, %,d writes applied, %,d filtered out, %,d barriers, %,d unknown to Ferry (forwarded); %.1f s; %s",
                 end.commands(), a.applied.sum(), a.filtered.sum(), a.barriers.sum(), a.unknownCommands.sum(), secs, where(end, untilMs)));
+        if (untilMs != null && !end.sawTimestamps()) {
+            LOG.warn("WARNING: --until had no effect: the AOF has no #TS: annotations (written without aof-timestamp-enabled yes); every command was applied");
+        }
         if (end.stop() == AofSource.Stop.TRUNCATED) {
             LOG.warn("WARNING: {} ends inside a command at byte offset {} (truncated); everything before it was applied, the {} bytes from there were not",
                     end.file(), end.offset(), Files.size(end.file()) - end.offset());

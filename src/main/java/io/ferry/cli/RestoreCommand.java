@@ -114,7 +114,7 @@ public final class RestoreCommand implements Callable<Integer> {
         if ((until != null || allowTruncated) && files.size() > 1) {
             throw new UserError("--until and --allow-truncated apply to one AOF, not to several files");
         }
-        AofSource aof = AofRestore.detect(files, allowTruncated);
+        AofSource aof = AofRestore.detect(files, allowTruncated, until);
         // The RDB files to restore first: the inputs, or the RDB part an AOF starts with.
         List<Path> rdbs = aof == null ? files : aof.rdbPart() == null ? List.of() : List.of(aof.rdbPart());
         long totalBytes = aof != null ? aof.totalBytes() : 0;

@@ -26,12 +26,14 @@ public final class AofSource {
     private final String origin;
     private final List<Path> parts;
     private final boolean rdbFirst;
+    private final boolean manifestBase; // parts[0] is a manifest's base: a snapshot of one moment
     private boolean tailChecked;
     private long truncatedAt = -1; // in the last part, found by checkTail
 
-    private AofSource(String origin, List<Path> parts) throws IOException {
+    private AofSource(String origin, List<Path> parts, boolean manifestBase) throws IOException {
         this.origin = origin;
         this.parts = parts;
+        this.manifestBase = manifestBase;
         for (int i = 1; i < parts.size(); i++) {
             if (startsWithRdb(parts.get(i))) {
                 throw new AofFormatException(parts.get(i) + ": an incremental AOF file starting with an RDB (only the base may)", 0);
@@ -40,12 +42,24 @@ public final class AofSource {
         this.rdbFirst = startsWithRdb(parts.get(0));
     }
 
-    /** True for what only an AOF can be: a directory, a {@code .manifest}, a file not starting with an RDB magic. */
+    /**
+     * True for what only an AOF can be: a directory, a {@code .manifest}, a file starting like RESP
+     * commands or annotations, or a {@code .aof} file without an RDB magic. Anything else stays an
+     * RDB (and a file that is neither gets the RDB reader's "not an RDB file", as before AOFs).
+     */
     public static boolean isAof(Path p) throws IOException {
-        if (Files.isDirectory(p) || p.getFileName().toString().endsWith(".manifest")) {
+        String name = p.getFileName().toString();
+        if (Files.isDirectory(p) || name.endsWith(".manifest")) {
             return true;
         }
-        return Files.isRegularFile(p) && Files.size(p) > 0 && !startsWithRdb(p);
+        if (!Files.isRegularFile(p)) {
+            return false;
+        }
+        int first;
+        try (InputStream in = Files.newInputStream(p)) {
+            first = in.read();
+        }
+        return first == '*' || first == '#' || name.endsWith(".aof") && !startsWithRdb(p);
     }
 
     /** Whether the file starts like an RDB ({@code REDIS} or Valkey's {@code VALKEY}): an RDB, or an AOF with an RDB preamble. */
@@ -74,13 +88,14 @@ public final class AofSource {
         if (p.getFileName().toString().endsWith(".manifest")) {
             return fromManifest(p);
         }
-        return new AofSource(p.toString(), List.of(p));
+        return new AofSource(p.toString(), List.of(p), false);
     }
 
     private static AofSource fromManifest(Path manifest) throws IOException {
         Path dir = manifest.toAbsolutePath().getParent();
         List<Path> files = new ArrayList<>();
-        for (AofManifest.Part part : AofManifest.read(manifest).parts()) {
+        AofManifest m = AofManifest.read(manifest);
+        for (AofManifest.Part part : m.parts()) {
             // Redis writes file names as raw bytes; the parser kept each byte as one char.
             Path f = dir.resolve(new String(part.file().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
             if (!Files.isRegularFile(f)) {
@@ -88,7 +103,7 @@ public final class AofSource {
             }
             files.add(f);
         }
-        return new AofSource(manifest.toString(), files);
+        return new AofSource(manifest.toString(), files, m.base() != null);
     }
 
     /** The part starting with an RDB (the base, or a single preamble AOF), or null. */
@@ -143,7 +158,7 @@ public final class AofSource {
     }
 
     /** How a replay ended. {@code file}/{@code offset}: where it stopped (the end of the last part when it ran through). */
-    public record End(Stop stop, Path file, long offset, long commands, long stoppedAtSeconds) {}
+    public record End(Stop stop, Path file, long offset, long commands, long stoppedAtSeconds, boolean sawTimestamps) {}
 
     public enum Stop {
         /** Every command was read. */
@@ -165,6 +180,7 @@ public final class AofSource {
         checkTail(rdbEnd, allowTruncated);
         long base = 0; // offset of the current part's first byte across all parts
         long commands = 0;
+        boolean sawTs = false;
         for (int i = 0; i < parts.size(); i++) {
             Path part = parts.get(i);
             long from = i == 0 && rdbFirst ? rdbEnd : 0;
@@ -173,12 +189,12 @@ public final class AofSource {
             try (InputStream in = open(part, from)) {
                 AofCommandReader r = new AofCommandReader(in, part.toString(), from, size, true);
                 if (!sink.test(new ReplCommand(SELECT_0, base + from, base + from))) {
-                    return new End(Stop.END, part, from, commands, -1);
+                    return new End(Stop.END, part, from, commands, -1, sawTs);
                 }
                 long multiAt = -1;
                 while (true) {
                     if (last && r.position() == truncatedAt) {
-                        return new End(Stop.TRUNCATED, part, truncatedAt, commands, -1);
+                        return new End(Stop.TRUNCATED, part, truncatedAt, commands, -1, sawTs);
                     }
                     AofCommandReader.Entry e = r.next();
                     if (e == null) {
@@ -187,8 +203,14 @@ public final class AofSource {
                     multiAt = multiState(e, multiAt);
                     if (e instanceof AofCommandReader.Annotation a) {
                         long ts = timestamp(a);
+                        sawTs |= ts >= 0;
                         if (untilMs != null && ts >= 0 && ts * 1000 > untilMs) {
-                            return new End(Stop.UNTIL, part, a.start(), commands, ts);
+                            if (i == 0 && manifestBase) {
+                                // A rewrite writes the base as of one moment (its first annotation): no earlier state is in it.
+                                throw new IllegalArgumentException("--until " + untilMs + " is before the AOF's base " + part.getFileName()
+                                        + " (written at #TS:" + ts + "): the AOF holds no state that early");
+                            }
+                            return new End(Stop.UNTIL, part, a.start(), commands, ts, true);
                         }
                         continue;
                     }
@@ -196,7 +218,7 @@ public final class AofSource {
                     commands++;
                     progress.accept(base + c.end());
                     if (!sink.test(new ReplCommand(c.argv(), base + c.start(), base + c.end()))) {
-                        return new End(Stop.END, part, c.end(), commands, -1);
+                        return new End(Stop.END, part, c.end(), commands, -1, sawTs);
                     }
                 }
                 if (multiAt >= 0) {
@@ -212,7 +234,44 @@ public final class AofSource {
             base += size;
         }
         Path last = parts.get(parts.size() - 1);
-        return new End(Stop.END, last, Files.size(last), commands, -1);
+        return new End(Stop.END, last, Files.size(last), commands, -1, sawTs);
+    }
+
+    /**
+     * When the RDB at the start of {@code file} was written (its {@code ctime} aux field, Unix
+     * seconds), or -1 when it does not say. Reads only the header.
+     */
+    public static long rdbCreatedAt(Path file) throws IOException {
+        long[] ctime = {-1};
+        class HeaderRead extends RuntimeException {
+            HeaderRead() {
+                super(null, null, false, false);
+            }
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            new io.ferry.rdb.RdbReader(in).read(new io.ferry.rdb.RdbHandler() {
+                @Override
+                public void aux(byte[] name, byte[] value) {
+                    if (new String(name, StandardCharsets.US_ASCII).equals("ctime")) {
+                        ctime[0] = Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+                        throw new HeaderRead();
+                    }
+                }
+
+                @Override
+                public void selectDb(int db) {
+                    throw new HeaderRead(); // the aux fields come before the first db
+                }
+
+                @Override
+                public io.ferry.rdb.ValueSink beginKey(io.ferry.rdb.KeyHeader header) {
+                    throw new HeaderRead();
+                }
+            });
+        } catch (HeaderRead | NumberFormatException stop) {
+            // read what there was to read
+        }
+        return ctime[0];
     }
 
     /** Where an open MULTI block started (-1: none), after entry {@code e}. */

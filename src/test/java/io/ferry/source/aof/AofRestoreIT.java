@@ -74,12 +74,19 @@ class AofRestoreIT {
             });
             assertThat(early.keyCount()).isEqualTo(2);
             assertSame(early, read(target));
+
+            emptyTarget();
+            r = restore(dir.toString(), "--until", Long.toString(System.currentTimeMillis()));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+            assertThat(r.lines()).filteredOn(l -> l.contains("WARNING: --until had no effect")).hasSize(1);
+            assertSame(expected, read(target));
         }
     }
 
     @Test
     void preambleBaseAfterARewriteThenIncrementals() throws Exception {
         try (RedisServerProcess source = start("aof-use-rdb-preamble yes")) {
+            long beforeRewrite = System.currentTimeMillis() - 2000;
             load(source, 2, 4000, () -> rewrite(source));
             Dataset expected = read(source);
             Path dir = source.dir().resolve("aofdir");
@@ -88,6 +95,16 @@ class AofRestoreIT {
             assertThat(m).contains("appendonly.aof.2.base.rdb seq 2 type b", "appendonly.aof.2.incr.aof seq 2 type i");
             assertThat(Files.size(dir.resolve("appendonly.aof.2.incr.aof"))).as("commands after the rewrite").isGreaterThan(1000);
             assertRestored(expected, manifest.toString());
+
+            // The base RDB is the state at the rewrite: nothing earlier can be restored from it.
+            emptyTarget();
+            FerryCli.Result early = restore(manifest.toString(), "--until", Long.toString(beforeRewrite));
+            assertThat(early.exit()).isEqualTo(1);
+            assertThat(early.errorLines()).as(early.toString()).hasSize(1);
+            assertThat(early.errorLines().get(0)).contains("--until " + beforeRewrite + " is before ", "appendonly.aof.2.base.rdb was written");
+            try (RedisConnection c = target.connection()) {
+                assertThat(c.call("DBSIZE").asLong()).as("nothing applied").isZero();
+            }
 
             // What Redis before 7.0 writes: one file, the RDB preamble followed by the commands.
             Path single = tmp.resolve("appendonly.aof");
@@ -102,8 +119,9 @@ class AofRestoreIT {
 
     @Test
     void multiPartWithTimestampsAndUntil() throws Exception {
-        try (RedisServerProcess source = start("aof-timestamp-enabled yes")) {
-            load(source, 3, 2000, null);
+        try (RedisServerProcess source = start("aof-timestamp-enabled yes", "aof-use-rdb-preamble no")) {
+            long beforeRewrite = System.currentTimeMillis() - 2000;
+            load(source, 3, 2000, () -> rewrite(source));
             long until = System.currentTimeMillis();
             Dataset before = read(source);
             // The next second, and enough into it for the server's cached clock to have moved.
@@ -120,7 +138,8 @@ class AofRestoreIT {
             Dataset all = read(source);
             assertThat(all).isNotEqualTo(before);
             Path dir = source.dir().resolve("aofdir");
-            assertThat(Files.readString(dir.resolve("appendonly.aof.1.incr.aof"))).contains("#TS:" + (next / 1000));
+            assertThat(Files.readString(dir.resolve("appendonly.aof.2.base.aof"))).as("the rewrite's time").startsWith("#TS:");
+            assertThat(Files.readString(dir.resolve("appendonly.aof.2.incr.aof"))).contains("#TS:" + (next / 1000));
 
             FerryCli.Result r = restore(dir.toString(), "--until", Long.toString(until));
             assertThat(r.exit()).as(r.toString()).isEqualTo(0);
@@ -130,6 +149,13 @@ class AofRestoreIT {
 
             emptyTarget();
             assertRestored(all, dir.toString());
+
+            emptyTarget();
+            r = restore(dir.toString(), "--until", Long.toString(beforeRewrite));
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.errorLines()).as(r.toString()).hasSize(1);
+            assertThat(r.errorLines().get(0)).contains("--until " + beforeRewrite + " is before the AOF's base appendonly.aof.2.base.aof");
+            assertThat(r.hasStackTrace()).isFalse();
         }
     }
 
@@ -174,6 +200,13 @@ class AofRestoreIT {
                 "ferry restore: error: " + bad + ": corrupt AOF at byte offset 14: expected a command (a RESP array, '*'), found byte 0x6e: not an AOF, or corrupt");
         assertThat(r.hasStackTrace()).isFalse();
 
+        // Neither RDB nor AOF, and not named .aof: the RDB reader's answer, as before AOF sources.
+        Path junk = tmp.resolve("junk.bin");
+        Files.writeString(junk, "hello, this is not a dump");
+        r = restore(junk.toString());
+        assertThat(r.errorLines()).as(r.toString()).containsExactly(
+                "ferry restore: error: not an RDB file: it does not start with REDIS or VALKEY (at byte offset 0)");
+
         Path rdb = tmp.resolve("dump.rdb");
         Files.write(rdb, "REDIS0011".getBytes());
         r = restore(bad.toString(), rdb.toString());
@@ -205,9 +238,9 @@ class AofRestoreIT {
         return out;
     }
 
-    private static RedisServerProcess start(String extra) {
-        String[] conf = java.util.Arrays.copyOf(AOF, AOF.length + 1);
-        conf[AOF.length] = extra;
+    private static RedisServerProcess start(String... extra) {
+        String[] conf = java.util.Arrays.copyOf(AOF, AOF.length + extra.length);
+        System.arraycopy(extra, 0, conf, AOF.length, extra.length);
         return RedisServerProcess.start(conf);
     }
 
