@@ -6,9 +6,9 @@ import io.ferry.convert.ConvertStats;
 import io.ferry.convert.SnapshotConverter;
 import io.ferry.filter.FilteringHandler;
 import io.ferry.rdb.RdbReader;
-import io.ferry.source.aof.AofSource;
 import io.ferry.resp.RedisUri;
 import io.ferry.resp.Reply;
+import io.ferry.source.aof.AofSource;
 import io.ferry.status.Progress;
 import io.ferry.target.ApplyFailedException;
 import io.ferry.target.ApplyStats;
@@ -117,11 +117,8 @@ public final class RestoreCommand implements Callable<Integer> {
         AofSource aof = AofRestore.detect(files, allowTruncated, until);
         // The RDB files to restore first: the inputs, or the RDB part an AOF starts with.
         List<Path> rdbs = aof == null ? files : aof.rdbPart() == null ? List.of() : List.of(aof.rdbPart());
-        long totalBytes = aof != null ? aof.totalBytes() : 0;
-        for (Path f : aof == null ? files : List.<Path>of()) {
-            if (!Files.isRegularFile(f)) {
-                throw new UserError("cannot read " + f + ": no such file");
-            }
+        long totalBytes = 0;
+        for (Path f : aof == null ? files : aof.parts()) {
             totalBytes += Files.size(f);
         }
         RedisUri uri = RedisUri.parse(target);

@@ -119,14 +119,6 @@ public final class AofSource {
         return origin;
     }
 
-    public long totalBytes() throws IOException {
-        long n = 0;
-        for (Path p : parts) {
-            n += Files.size(p);
-        }
-        return n;
-    }
-
     /**
      * Reads the last part through (values skipped) before anything is applied, so that a
      * truncated or corrupt end is reported while the target is still untouched. Skipped while the
@@ -161,7 +153,7 @@ public final class AofSource {
     public record End(Stop stop, Path file, long offset, long commands, long stoppedAtSeconds, boolean sawTimestamps) {}
 
     public enum Stop {
-        /** Every command was read. */
+        /** Every command was read (or the sink stopped the replay: its failure says why). */
         END,
         /** Before the first {@code #TS:} annotation later than {@code --until}. */
         UNTIL,
