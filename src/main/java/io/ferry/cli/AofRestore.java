@@ -77,11 +77,12 @@ final class AofRestore {
     }
 
     /** Replays the commands from {@code rdbEnd} (0 without an RDB part); failures go to {@code keys}. */
-    static void replay(RedisTarget t, AofSource src, long rdbEnd, Long untilMs, boolean allowTruncated, KeyFilter filter,
-            IntUnaryOperator dbs, KeyApplier keys, AtomicLongArray progress) throws IOException {
+    static void replay(RedisTarget t, AofSource src, long rdbEnd, Long untilMs, boolean allowTruncated, OnError onError,
+            KeyFilter filter, IntUnaryOperator dbs, KeyApplier keys, AtomicLongArray progress) throws IOException {
         checkTail(src, rdbEnd, allowTruncated);
-        // Transactional (OnError.FAIL): each lane batch is one MULTI/EXEC, a rejected command stops the run.
-        StreamApplier a = new StreamApplier(t, OnError.FAIL, "aof", 0, 0, null, filter, dbs, 1000, () -> {});
+        // With FAIL each lane batch is one MULTI/EXEC and a rejected command stops the run; no
+        // resume here, so the applier's checkpoint keys only matter until clearCheckpointKeys.
+        StreamApplier a = new StreamApplier(t, onError, "aof", 0, 0, null, filter, dbs, 1000, () -> {});
         long t0 = System.nanoTime();
         AofSource.End end = src.replay(rdbEnd, untilMs, allowTruncated, c -> {
             a.apply(c);
@@ -89,13 +90,15 @@ final class AofRestore {
         }, pos -> progress.lazySet(0, pos));
         a.drain();
         if (a.failure() != null) {
-            keys.fail(a.failure() + " (in the AOF before byte offset " + end.offset() + " of " + end.file() + ")");
+            // Replies come back batched and pipelined: where the reader was, not the command's own offset.
+            keys.fail(a.failure() + " (noticed when the AOF was read up to byte offset " + end.offset() + " of " + end.file() + ")");
             return;
         }
         a.clearCheckpointKeys();
         double secs = (System.nanoTime() - t0) / 1e9;
-        LOG.info(String.format("AOF replay: %,d commands read, %,d writes applied, %,d filtered out, %,d barriers, %,d unknown to Ferry (forwarded); %.1f s; %s",
-                end.commands(), a.applied.sum(), a.filtered.sum(), a.barriers.sum(), a.unknownCommands.sum(), secs, where(end, untilMs)));
+        LOG.info(String.format("AOF replay: %,d commands read, %,d writes applied, %,d filtered out, %,d rejected and skipped, %,d barriers, "
+                + "%,d unknown to Ferry (forwarded); %.1f s; %s", end.commands(), a.applied.sum(), a.filtered.sum(), a.skippedErrors.sum(),
+                a.barriers.sum(), a.unknownCommands.sum(), secs, where(end, untilMs)));
         if (untilMs != null && !end.sawTimestamps()) {
             LOG.warn("WARNING: --until had no effect: the AOF has no #TS: annotations (written without aof-timestamp-enabled yes); every command was applied");
         }

@@ -60,6 +60,10 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--allow-truncated", description = "AOF only: apply everything before a truncated last command instead of failing.")
     boolean allowTruncated;
 
+    @Option(names = "--on-error", defaultValue = "fail", paramLabel = "POLICY",
+            description = "AOF only: a command the target rejects: fail (stop) or skip (count and go on). Default ${DEFAULT-VALUE}.")
+    io.ferry.target.OnError onError;
+
     @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "redis://[user:pass@]host:port[/db] or rediss://…")
     String target;
 
@@ -161,7 +165,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 finish(t, applier); // the RDB part is on the target before the commands that follow it
                 AofSource commands = applier.failure() == null ? AofRestore.afterRdb(aof, rdbs, rdbEnds) : null;
                 if (commands != null) {
-                    AofRestore.replay(t, commands, rdbs.isEmpty() ? 0 : rdbEnds[0], until, allowTruncated, keyFilter, dbs, applier, offsets);
+                    AofRestore.replay(t, commands, rdbs.isEmpty() ? 0 : rdbEnds[0], until, allowTruncated, onError, keyFilter, dbs, applier, offsets);
                 }
             } finally {
                 pool.shutdownNow();

@@ -238,6 +238,27 @@ class AofRestoreIT {
         return out;
     }
 
+    @Test
+    void aRejectedCommandStopsTheRunOrIsSkipped() throws Exception {
+        Path aof = tmp.resolve("rejected.aof");
+        Files.writeString(aof, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n"
+                + "*3\r\n$3\r\nSET\r\n$5\r\nafter\r\n$1\r\n1\r\n");
+        FerryCli.Result r = restore(aof.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errorLines()).as(r.toString()).hasSize(1);
+        assertThat(r.errorLines().get(0)).contains("the target rejected INCR: ERR");
+        assertThat(r.hasStackTrace()).isFalse();
+
+        emptyTarget();
+        r = restore(aof.toString(), "--on-error", "skip");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        assertThat(r.lines()).anyMatch(l -> l.contains("AOF replay:") && l.contains("1 rejected and skipped"));
+        try (RedisConnection c = target.connection()) {
+            assertThat(c.call("GET", "k").asString()).isEqualTo("v");
+            assertThat(c.call("GET", "after").asString()).isEqualTo("1");
+        }
+    }
+
     private static RedisServerProcess start(String... extra) {
         String[] conf = java.util.Arrays.copyOf(AOF, AOF.length + extra.length);
         System.arraycopy(extra, 0, conf, AOF.length, extra.length);
