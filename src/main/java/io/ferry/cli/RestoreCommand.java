@@ -7,6 +7,7 @@ import io.ferry.convert.SnapshotConverter;
 import io.ferry.filter.FilteringHandler;
 import io.ferry.rdb.RdbReader;
 import io.ferry.resp.RedisUri;
+import io.ferry.source.aof.AofSource;
 import io.ferry.status.Progress;
 import io.ferry.target.ApplyFailedException;
 import io.ferry.target.ApplyStats;
@@ -38,9 +39,12 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Restores RDB files into a Redis or Valkey server, fast: values go as RESTORE payloads when the target",
-            "understands them and as typed commands otherwise (a newer RDB into an older server), pipelined over",
-            "several connections. Files are read in parallel. Exits non-zero if any write fails.",
+            "Restores RDB files into a Redis or Valkey server, fast: values go as RESTORE",
+            "payloads when the target understands them and as typed commands otherwise (a",
+            "newer RDB into an older server), pipelined over several connections. Files are",
+            "read in parallel. Exits non-zero if any write fails.",
+            "Also replays one AOF (a file, or a Redis 7 AOF directory or its manifest): its",
+            "RDB preamble or base like an RDB, then its commands like a sync's stream.",
             "",
             "--target file:PATH writes the keys into one file, by PATH's extension:",
             "  .rdb    an RDB a server loads. Values are copied as the inputs hold them,",
@@ -58,8 +62,19 @@ import picocli.CommandLine.Parameters;
 public final class RestoreCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
 
-    @Parameters(arity = "1..*", paramLabel = "FILE.rdb", description = "RDB files to restore.")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "RDB files to restore, or one AOF: a file, a Redis 7 AOF directory or its manifest.")
     List<Path> files;
+
+    @Option(names = "--until", paramLabel = "UNIX_MS",
+            description = "AOF only: stop before the first #TS: annotation later than this time (point-in-time restore; needs aof-timestamp-enabled).")
+    Long until;
+
+    @Option(names = "--allow-truncated", description = "AOF only: apply everything before a truncated last command instead of failing.")
+    boolean allowTruncated;
+
+    @Option(names = "--on-error", defaultValue = "fail", paramLabel = "POLICY",
+            description = "AOF only: a command the target rejects: fail (stop) or skip (count and go on). Default ${DEFAULT-VALUE}.")
+    io.ferry.target.OnError onError;
 
     @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "redis://[user:pass@]host:port[/db], rediss://…, or file:PATH.rdb|.aof|.jsonl")
     String target;
@@ -110,11 +125,19 @@ public final class RestoreCommand implements Callable<Integer> {
         if (lanes < 1 || parallel < 1 || batchElements < 1) {
             throw new IllegalArgumentException("--lanes, --parallel and --batch-elements must be at least 1");
         }
-        long totalBytes = 0;
         for (Path f : files) {
-            if (!Files.isRegularFile(f)) {
+            if (!Files.exists(f)) {
                 throw new UserError("cannot read " + f + ": no such file");
             }
+        }
+        if ((until != null || allowTruncated) && files.size() > 1) {
+            throw new UserError("--until and --allow-truncated apply to one AOF, not to several files");
+        }
+        AofSource aof = AofRestore.detect(files, allowTruncated, until);
+        // The RDB files to restore first: the inputs, or the RDB part an AOF starts with.
+        List<Path> rdbs = aof == null ? files : aof.rdbPart() == null ? List.of() : List.of(aof.rdbPart());
+        long totalBytes = 0;
+        for (Path f : aof == null ? files : aof.parts()) {
             totalBytes += Files.size(f);
         }
         RedisUri uri = RedisUri.parse(target);
@@ -122,22 +145,24 @@ public final class RestoreCommand implements Callable<Integer> {
         ConvertStats converted = new ConvertStats();
         Path spill = spillDir != null ? spillDir : Files.createTempDirectory("ferry-spill-");
         long start = System.nanoTime();
-        AtomicLongArray offsets = new AtomicLongArray(files.size());
+        AtomicLongArray offsets = new AtomicLongArray(Math.max(1, rdbs.size()));
+        long[] rdbEnds = new long[rdbs.size()];
         long[] filtered = new long[1];
         try (RedisTarget t = RedisTarget.open(uri, tls.toOptions(), lanes, 10_000, 64L << 20)) {
-            requireDbs(t, keyFilter, dbs);
+            requireDbs(t, rdbs, keyFilter, dbs);
             KeyApplier applier = new KeyApplier(t, onConflict, applied);
-            LOG.info("restoring {} file(s), {} MiB, into {} ({}, RESTORE payloads up to RDB {})", files.size(), totalBytes >> 20,
+            LOG.info("restoring {}, {} MiB, into {} ({}, RESTORE payloads up to RDB {})",
+                    aof != null ? "the AOF " + aof.origin() + " (" + aof.parts().size() + " part(s))" : files.size() + " file(s)", totalBytes >> 20,
                     uri.redacted(), t.features().describe(), t.features().payloadVersion());
             ConvertOptions opt = new ConvertOptions(onConflict, big, batchElements, 1 << 20, typed,
                     // Several files may hold the same key: then only REPLACE makes a blind MSET safe.
-                    !typed && (t.emptyAtOpen() && files.size() == 1 || onConflict == ConflictPolicy.REPLACE));
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, files.size()));
+                    !typed && (t.emptyAtOpen() && rdbs.size() == 1 || onConflict == ConflictPolicy.REPLACE));
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, rdbs.size())));
             List<Future<Long>> jobs = new ArrayList<>();
             try (Progress p = Progress.start("restore", totalBytes, () -> sum(offsets), () -> applied.keysWritten.sum())) {
-                for (int i = 0; i < files.size(); i++) {
+                for (int i = 0; i < rdbs.size(); i++) {
                     int idx = i;
-                    jobs.add(pool.submit(() -> restoreFile(files.get(idx), idx, offsets, t, applier, converted, opt, dbs, keyFilter, big, spill)));
+                    jobs.add(pool.submit(() -> restoreFile(rdbs.get(idx), idx, offsets, rdbEnds, t, applier, converted, opt, dbs, keyFilter, big, spill)));
                 }
                 for (Future<Long> j : jobs) {
                     try {
@@ -146,7 +171,11 @@ public final class RestoreCommand implements Callable<Integer> {
                         applier.fail(fileError(e.getCause()));
                     }
                 }
-                finish(t, applier);
+                finish(t, applier); // the RDB part is on the target before the commands that follow it
+                AofSource commands = applier.failure() == null ? AofRestore.afterRdb(aof, rdbs, rdbEnds) : null;
+                if (commands != null) {
+                    AofRestore.replay(t, commands, rdbs.isEmpty() ? 0 : rdbEnds[0], until, allowTruncated, onError, keyFilter, dbs, applier, offsets);
+                }
                 if (t.laneFailure() != null) {
                     applier.fail(t.laneFailure());
                 }
@@ -168,12 +197,12 @@ public final class RestoreCommand implements Callable<Integer> {
     }
 
     /** Refuses, before the first write, a file whose keys would land in a db the target does not have. */
-    private void requireDbs(RedisTarget t, io.ferry.filter.KeyFilter keyFilter, IntUnaryOperator dbs) throws java.io.IOException {
+    private void requireDbs(RedisTarget t, List<Path> rdbs, io.ferry.filter.KeyFilter keyFilter, IntUnaryOperator dbs) throws java.io.IOException {
         if (targetDb != null) {
             t.requireDb(targetDb, "--target-db " + targetDb);
             return;
         }
-        for (Path f : files) {
+        for (Path f : rdbs) {
             java.util.BitSet in = io.ferry.rdb.RdbDbs.of(f);
             for (int db = in.nextSetBit(0); db >= 0; db = in.nextSetBit(db + 1)) {
                 if (keyFilter.acceptsDb(db)) {
@@ -213,7 +242,7 @@ public final class RestoreCommand implements Callable<Integer> {
         return s;
     }
 
-    private long restoreFile(Path file, int idx, AtomicLongArray offsets, RedisTarget t, KeyApplier applier, ConvertStats converted,
+    private long restoreFile(Path file, int idx, AtomicLongArray offsets, long[] rdbEnds, RedisTarget t, KeyApplier applier, ConvertStats converted,
             ConvertOptions opt, IntUnaryOperator dbs, io.ferry.filter.KeyFilter keyFilter, long big, Path spill) throws Exception {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             RdbReader reader = new RdbReader(in, RdbReader.CaptureMode.raw(big, spill));
@@ -222,6 +251,7 @@ public final class RestoreCommand implements Callable<Integer> {
                     () -> offsets.lazySet(idx, reader.offset()))); // progress only: no fence per key
             reader.read(fh);
             offsets.set(idx, reader.offset());
+            rdbEnds[idx] = reader.offset(); // an AOF's commands may follow
             return fh.skipped();
         }
     }

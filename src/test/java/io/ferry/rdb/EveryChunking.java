@@ -13,7 +13,7 @@ import java.util.function.Function;
  * boundary, and asserts every way gives the same transcript. The reader buffers and folds the
  * CRC lazily, so each boundary is a distinct path through its refill code.
  */
-final class EveryChunking {
+public final class EveryChunking {
     private EveryChunking() {}
 
     /** The transcript, after checking that every chunking agrees with the whole read. */
@@ -21,7 +21,7 @@ final class EveryChunking {
         return check(rdb, Recorder::decode);
     }
 
-    static <T> T check(byte[] rdb, Function<InputStream, T> decode) {
+    public static <T> T check(byte[] rdb, Function<InputStream, T> decode) {
         T whole = decode.apply(new ByteArrayInputStream(rdb));
         assertThat(decode.apply(TinyReads.oneByteAtATime(rdb))).as("one byte at a time").isEqualTo(whole);
         for (int at = 1; at < rdb.length; at++) {
