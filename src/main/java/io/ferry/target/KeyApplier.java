@@ -119,9 +119,11 @@ public final class KeyApplier implements KeyCommands {
                     return;
                 }
                 String msg = ((Reply.Error) r).message();
-                if (msg.contains("already exists") && policy == ConflictPolicy.SKIP) {
+                // FUNCTION LOAD answers a plain ERR for a library that exists: ask the target, not the prose.
+                boolean exists = target.hasFunctionLibrary(libraryName(code));
+                if (exists && policy == ConflictPolicy.SKIP) {
                     stats.conflictsSkipped.increment();
-                } else if (msg.contains("already exists")) {
+                } else if (exists) {
                     fail("function library '" + firstLine + "' already exists on the target (--on-conflict fail); use --on-conflict replace or skip");
                 } else {
                     fail("the target rejected FUNCTION LOAD of '" + firstLine + "': " + msg);
@@ -134,6 +136,17 @@ public final class KeyApplier implements KeyCommands {
                 fail("lost the target while loading a function library: " + cause.getMessage());
             }
         });
+    }
+
+    /** The library name of a function's code: its shebang line's {@code name=…}. */
+    static String libraryName(byte[] code) {
+        String first = new String(code, 0, Math.min(code.length, 256), java.nio.charset.StandardCharsets.UTF_8).split("\n", 2)[0];
+        for (String part : first.split("\\s+")) {
+            if (part.startsWith("name=")) {
+                return part.substring(5);
+            }
+        }
+        return "";
     }
 
     private final class Outcome implements ReplyCallback {
@@ -169,8 +182,9 @@ public final class KeyApplier implements KeyCommands {
                     conflict();
                     return;
                 }
+                // The temp key's TTL ran out before its RENAME (a plain ERR: judged by the clock, not the prose).
                 if ((expect == Expect.DONE || expect == Expect.DONE_UNLESS_RENAME_REFUSED) && command.startsWith("RENAME")
-                        && msg.contains("no such key") && key.expireAtMs != KeyHeader.NO_EXPIRE) {
+                        && key.expireAtMs != KeyHeader.NO_EXPIRE && key.expireAtMs <= System.currentTimeMillis()) {
                     if (!state.counted) {
                         state.counted = true;
                         stats.expiredInFlight.increment(); // its TTL ran out while it was being written

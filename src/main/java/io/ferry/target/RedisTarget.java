@@ -78,6 +78,25 @@ public final class RedisTarget implements AutoCloseable {
         }
     }
 
+    /** Whether a function library of this name is loaded on the target (7.0+). */
+    public boolean hasFunctionLibrary(String name) {
+        synchronized (probe) {
+            Reply r = probe.call("FUNCTION", "LIST", "LIBRARYNAME", name);
+            if (r.isError()) {
+                return false;
+            }
+            for (Reply lib : r.asList()) {
+                List<Reply> kv = lib.asList();
+                for (int i = 0; i + 1 < kv.size(); i += 2) {
+                    if (kv.get(i).asString().equals("library_name") && kv.get(i + 1).asString().equals(name)) {
+                        return true; // LIBRARYNAME is a pattern: only an exact name counts
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
     /** Whether the target knows this command and takes this many arguments (null: it does not). */
     public String refusalOf(byte[][] argv) {
         return commands.refusalOf(io.ferry.route.CommandTable.name(argv), argv.length);
