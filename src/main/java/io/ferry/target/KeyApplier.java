@@ -15,13 +15,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * reply) with a message naming the key, so the run can stop and report it.
  */
 public final class KeyApplier implements KeyCommands {
-    private final RedisTarget target;
+    private final Target target;
     private final ConflictPolicy policy;
     private final ApplyStats stats;
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
     private volatile boolean targetLost;
 
-    public KeyApplier(RedisTarget target, ConflictPolicy policy, ApplyStats stats) {
+    public KeyApplier(Target target, ConflictPolicy policy, ApplyStats stats) {
         this.target = target;
         this.policy = policy;
         this.stats = stats;

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * A standalone Redis/Valkey target: probed once for its version and capabilities, then written
  * through N lanes. A key always maps to the same lane.
  */
-public final class RedisTarget implements AutoCloseable {
+public final class RedisTarget implements Target {
     private final RedisUri uri;
     private final TargetFeatures features;
     private final List<Lane> lanes = new ArrayList<>();
@@ -47,7 +47,7 @@ public final class RedisTarget implements AutoCloseable {
         try {
             for (int i = 0; i < laneCount; i++) {
                 RedisConnection c = RedisConnection.open(uri, tls, Duration.ofSeconds(10));
-                t.lanes.add(new Lane(new PipelinedConnection(c, windowCommands, windowBytes), uri.db() == null ? 0 : uri.db(),
+                t.lanes.add(new RedisLane(new PipelinedConnection(c, windowCommands, windowBytes), uri.db() == null ? 0 : uri.db(),
                         m -> t.laneFailure.compareAndSet(null, m)));
             }
         } catch (RuntimeException e) {
@@ -58,11 +58,13 @@ public final class RedisTarget implements AutoCloseable {
     }
 
     /** The first thing a lane saw refused outside any command's own reply (a SELECT), or null. */
+    @Override
     public String laneFailure() {
         return laneFailure.get();
     }
 
     /** How many dbs the target has ({@code databases}; 1 in cluster mode). */
+    @Override
     public int databases() {
         return databases;
     }
@@ -71,6 +73,7 @@ public final class RedisTarget implements AutoCloseable {
      * Refuses, before anything is written there, a target db the server does not have (a source
      * with {@code databases 64} into one with 16 used to land in db 0).
      */
+    @Override
     public void requireDb(int targetDb, String sourceDbs) {
         if (targetDb < 0 || targetDb >= databases) {
             throw new MissingDbException(sourceDbs + " would be written to db " + targetDb + ", but the target " + uri.redacted() + " has only "
@@ -79,6 +82,7 @@ public final class RedisTarget implements AutoCloseable {
     }
 
     /** Whether a function library of this name is loaded on the target (7.0+). */
+    @Override
     public boolean hasFunctionLibrary(String name) {
         synchronized (probe) {
             Reply r = probe.call("FUNCTION", "LIST", "LIBRARYNAME", name);
@@ -98,6 +102,7 @@ public final class RedisTarget implements AutoCloseable {
     }
 
     /** Whether the target knows this command and takes this many arguments (null: it does not). */
+    @Override
     public String refusalOf(byte[][] argv) {
         return commands.refusalOf(io.ferry.route.CommandTable.name(argv), argv.length);
     }
@@ -127,10 +132,12 @@ public final class RedisTarget implements AutoCloseable {
     }
 
     /** Whether the target held no key at all when Ferry connected (no conflict is possible then). */
+    @Override
     public boolean emptyAtOpen() {
         return emptyAtOpen;
     }
 
+    @Override
     public TargetFeatures features() {
         return features;
     }
@@ -139,15 +146,13 @@ public final class RedisTarget implements AutoCloseable {
         return uri;
     }
 
-    public Lane laneFor(byte[] key) {
-        return lanes.get(laneIndex(key));
-    }
-
     /** Index in {@link #lanes()} of the lane of {@code key}. */
+    @Override
     public int laneIndex(byte[] key) {
         return Math.floorMod(hash(key), lanes.size());
     }
 
+    @Override
     public List<Lane> lanes() {
         return lanes;
     }
@@ -158,18 +163,6 @@ public final class RedisTarget implements AutoCloseable {
             h = (h ^ b) * 0x01000193;
         }
         return h ^ (h >>> 16);
-    }
-
-    public void flush() {
-        for (Lane l : lanes) {
-            l.flush();
-        }
-    }
-
-    public void drain() {
-        for (Lane l : lanes) {
-            l.drain();
-        }
     }
 
     @Override

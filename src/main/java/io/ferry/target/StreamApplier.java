@@ -33,7 +33,7 @@ public final class StreamApplier {
     /** Prefix of the per-lane checkpoint keys kept in db 0 of the target. */
     public static final String CHECKPOINT_KEY = "__ferry_checkpoint:";
 
-    private final RedisTarget target;
+    private final Target target;
     private final List<Lane> lanes;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamApplier.class);
     private static final int LOGGED_SKIPS = 10;
@@ -74,7 +74,7 @@ public final class StreamApplier {
      * {@code startDb} is the source db selected at {@code startOffset} (0 after a full sync, whose
      * stream starts with a SELECT; a resumed stream's from its checkpoint).
      */
-    public StreamApplier(RedisTarget target, OnError onError, String syncId, long startOffset, int startDb, long[] skipUpTo,
+    public StreamApplier(Target target, OnError onError, String syncId, long startOffset, int startDb, long[] skipUpTo,
             KeyFilter filter, IntUnaryOperator dbMap, int batchCommands, Runnable onGetAck) {
         this.target = target;
         this.lanes = target.lanes();

@@ -1,0 +1,120 @@
+package io.ferry.target;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.filter.KeyFilter;
+import io.ferry.rdb.ValueType;
+import io.ferry.replication.ReplCommand;
+import io.ferry.testing.MemoryTarget;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/** The stream applier against an in-memory target: routing, dbs, filters, and what fail and skip do. */
+class StreamApplierTest {
+    private static final class Stream {
+        final List<ReplCommand> cmds = new ArrayList<>();
+        long offset = 100;
+
+        Stream add(String... args) {
+            byte[][] argv = new byte[args.length][];
+            for (int i = 0; i < args.length; i++) {
+                argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
+            }
+            cmds.add(new ReplCommand(argv, offset, offset + 10));
+            offset += 10;
+            return this;
+        }
+    }
+
+    private static StreamApplier applier(MemoryTarget t, OnError onError, KeyFilter filter, IntUnaryOperator dbMap) {
+        return new StreamApplier(t, onError, "sync-1", 100, 0, null, filter, dbMap, 3, () -> {});
+    }
+
+    private static StreamApplier run(MemoryTarget t, OnError onError, KeyFilter filter, IntUnaryOperator dbMap, Stream s) {
+        StreamApplier a = applier(t, onError, filter, dbMap);
+        for (ReplCommand c : s.cmds) {
+            a.apply(c);
+        }
+        a.drain();
+        return a;
+    }
+
+    @Test
+    void everyCommandLandsInItsDbThroughTheMap() {
+        MemoryTarget t = new MemoryTarget(4, 16);
+        Stream s = new Stream().add("SET", "a", "1").add("SELECT", "5").add("SET", "b", "2").add("RPUSH", "l", "x", "y")
+                .add("MULTI").add("INCR", "n").add("SELECT", "2").add("INCR", "n").add("EXEC")
+                .add("DEL", "a", "b").add("MSET", "m1", "x", "m2", "y").add("SELECT", "0").add("SET", "z", "0");
+        StreamApplier a = run(t, OnError.FAIL, KeyFilter.ALL, db -> db == 5 ? 7 : db, s);
+        assertThat(a.failure()).isNull();
+        assertThat(t.data()).isEqualTo(Map.of(
+                0, Map.of("a", "1", "z", "0"),
+                7, Map.of("b", "2", "l", List.of("x", "y"), "n", "1"), // the DEL ran in db 2, after the block's SELECT
+                2, Map.of("n", "1", "m1", "x", "m2", "y")));
+        assertThat(a.appliedOffset()).isEqualTo(s.offset);
+    }
+
+    @Test
+    void failNamesTheRejectedCommandInAnyDbAndStops() {
+        MemoryTarget t = new MemoryTarget(1, 16);
+        t.put(5, "k", new java.util.ArrayDeque<>(List.of("x")));
+        Stream s = new Stream().add("SET", "a", "1").add("SELECT", "5").add("INCR", "k").add("SET", "after", "1");
+        StreamApplier a = run(t, OnError.FAIL, KeyFilter.ALL, IntUnaryOperator.identity(), s);
+        assertThat(a.failure()).contains("rejected INCR").contains("WRONGTYPE");
+    }
+
+    @Test
+    void skipCountsAndAppliesTheNeighbours() {
+        MemoryTarget t = new MemoryTarget(1, 16);
+        t.put(5, "k", new java.util.ArrayDeque<>(List.of("x")));
+        Stream s = new Stream().add("SELECT", "5");
+        for (int i = 0; i < 10; i++) {
+            s.add("INCR", "n").add("INCR", "k").add("HSETNX", "h", "f", "v");
+        }
+        StreamApplier a = run(t, OnError.SKIP, KeyFilter.ALL, IntUnaryOperator.identity(), s);
+        assertThat(a.failure()).isNull();
+        assertThat(a.skippedErrors.sum()).isEqualTo(20);
+        assertThat(t.get(5, "n")).isEqualTo("10");
+        assertThat(t.get(5, "h")).isNull();
+    }
+
+    @Test
+    void aCommandTheTargetWouldRefuseWhileQueueingStopsBeforeItUnderFail() {
+        MemoryTarget t = new MemoryTarget(1, 16);
+        Stream s = new Stream().add("SET", "a", "1").add("HSETNX", "h", "f", "v").add("SET", "b", "2");
+        StreamApplier a = run(t, OnError.FAIL, KeyFilter.ALL, IntUnaryOperator.identity(), s);
+        assertThat(a.failure()).contains("does not know the command HSETNX");
+        assertThat(t.get(0, "a")).isEqualTo("1");
+        assertThat(t.get(0, "b")).as("nothing after it").isNull();
+        assertThat(a.appliedOffset()).as("a resume starts at the refused command").isEqualTo(110);
+    }
+
+    @Test
+    void aDbTheTargetLacksStopsBeforeAnythingIsWrittenThere() {
+        MemoryTarget t = new MemoryTarget(2, 16);
+        Stream s = new Stream().add("SET", "a", "1").add("SELECT", "40").add("SET", "b", "2");
+        StreamApplier a = run(t, OnError.SKIP, KeyFilter.ALL, IntUnaryOperator.identity(), s);
+        assertThat(a.failure()).contains("source db 40").contains("only 16 dbs");
+        assertThat(t.data()).isEqualTo(Map.of(0, Map.of("a", "1")));
+
+        MemoryTarget filtered = new MemoryTarget(2, 16);
+        KeyFilter db0 = new KeyFilter(Set.of(0), List.of(), List.of(), Set.of());
+        assertThat(run(filtered, OnError.FAIL, db0, IntUnaryOperator.identity(), s).failure()).as("a db left out is no problem").isNull();
+    }
+
+    @Test
+    void keyAndTypeFiltersHoldForTheStream() {
+        MemoryTarget t = new MemoryTarget(2, 16);
+        KeyFilter hashesOfUsers = new KeyFilter(Set.of(), List.of("user:*"), List.of(), Set.of(ValueType.HASH));
+        Stream s = new Stream().add("HSET", "user:1", "f", "v").add("SET", "user:2", "v").add("HSET", "other", "f", "v")
+                .add("RPUSH", "user:3", "x").add("DEL", "user:9");
+        StreamApplier a = run(t, OnError.FAIL, hashesOfUsers, IntUnaryOperator.identity(), s);
+        assertThat(t.data()).isEqualTo(Map.of(0, Map.of("user:1", Map.of("f", "v"))));
+        assertThat(a.filtered.sum()).isEqualTo(3);
+    }
+}
