@@ -7,6 +7,7 @@ import io.ferry.filter.KeyFilter;
 import io.ferry.replication.ReplCommand;
 import io.ferry.resp.RedisConnection;
 import io.ferry.resp.Reply;
+import io.ferry.testing.CommandStream;
 import io.ferry.testing.RedisServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,22 +27,6 @@ class StreamApplierResumeIT {
     private static final int LANES = 4;
     private static final long START = 999;
     private static final String SYNC_ID = "sync-1";
-
-    /** Builds a stream with made-up but consistent offsets: each command spans 10 bytes. */
-    private static final class Stream {
-        final List<ReplCommand> cmds = new ArrayList<>();
-        long offset = START + 1;
-
-        Stream add(String... args) {
-            byte[][] argv = new byte[args.length][];
-            for (int i = 0; i < args.length; i++) {
-                argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-            }
-            cmds.add(new ReplCommand(argv, offset, offset + 10));
-            offset += 10;
-            return this;
-        }
-    }
 
     /** Two keys that share a lane and one on another lane, for this lane count. */
     private static String[] keys(RedisTarget t) {
@@ -74,7 +59,7 @@ class StreamApplierResumeIT {
         try (RedisServerProcess dst = RedisServerProcess.start(); RedisConnection c = dst.connection();
                 RedisTarget t = RedisTarget.open(dst.uri(), null, LANES, 1000, 1 << 20)) {
             String[] k = keys(t);
-            Stream s = new Stream();
+            CommandStream s = new CommandStream(START + 1);
             s.add("SELECT", "3").add("INCR", k[0]);
             s.add("MULTI").add("INCR", k[0]).add("RPUSH", k[1], "x").add("EXEC"); // one lane
             s.add("MULTI").add("INCR", k[0]).add("INCR", k[2]).add("EXEC"); // spans lanes: a barrier

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ferry.filter.KeyFilter;
 import io.ferry.rdb.ValueType;
 import io.ferry.replication.ReplCommand;
+import io.ferry.testing.CommandStream;
 import io.ferry.testing.MemoryTarget;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,26 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /** The stream applier against an in-memory target: routing, dbs, filters, and what fail and skip do. */
 class StreamApplierTest {
-    private static final class Stream {
-        final List<ReplCommand> cmds = new ArrayList<>();
-        long offset = 100;
-
-        Stream add(String... args) {
-            byte[][] argv = new byte[args.length][];
-            for (int i = 0; i < args.length; i++) {
-                argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
-            }
-            cmds.add(new ReplCommand(argv, offset, offset + 10));
-            offset += 10;
-            return this;
-        }
-    }
-
     private static StreamApplier applier(MemoryTarget t, OnError onError, KeyFilter filter, IntUnaryOperator dbMap) {
         return new StreamApplier(t, onError, "sync-1", 100, 0, null, filter, dbMap, 3, () -> {});
     }
 
-    private static StreamApplier run(MemoryTarget t, OnError onError, KeyFilter filter, IntUnaryOperator dbMap, Stream s) {
+    private static StreamApplier run(MemoryTarget t, OnError onError, KeyFilter filter, IntUnaryOperator dbMap, CommandStream s) {
         StreamApplier a = applier(t, onError, filter, dbMap);
         for (ReplCommand c : s.cmds) {
             a.apply(c);
@@ -47,7 +31,7 @@ class StreamApplierTest {
     @Test
     void everyCommandLandsInItsDbThroughTheMap() {
         MemoryTarget t = new MemoryTarget(4, 16);
-        Stream s = new Stream().add("SET", "a", "1").add("SELECT", "5").add("SET", "b", "2").add("RPUSH", "l", "x", "y")
+        CommandStream s = new CommandStream(100).add("SET", "a", "1").add("SELECT", "5").add("SET", "b", "2").add("RPUSH", "l", "x", "y")
                 .add("MULTI").add("INCR", "n").add("SELECT", "2").add("INCR", "n").add("EXEC")
                 .add("DEL", "a", "b").add("MSET", "m1", "x", "m2", "y").add("SELECT", "0").add("SET", "z", "0");
         StreamApplier a = run(t, OnError.FAIL, KeyFilter.ALL, db -> db == 5 ? 7 : db, s);
@@ -63,7 +47,7 @@ class StreamApplierTest {
     void failNamesTheRejectedCommandInAnyDbAndStops() {
         MemoryTarget t = new MemoryTarget(1, 16);
         t.put(5, "k", new java.util.ArrayDeque<>(List.of("x")));
-        Stream s = new Stream().add("SET", "a", "1").add("SELECT", "5").add("INCR", "k").add("SET", "after", "1");
+        CommandStream s = new CommandStream(100).add("SET", "a", "1").add("SELECT", "5").add("INCR", "k").add("SET", "after", "1");
         StreamApplier a = run(t, OnError.FAIL, KeyFilter.ALL, IntUnaryOperator.identity(), s);
         assertThat(a.failure()).contains("rejected INCR").contains("WRONGTYPE");
     }
@@ -72,7 +56,7 @@ class StreamApplierTest {
     void skipCountsAndAppliesTheNeighbours() {
         MemoryTarget t = new MemoryTarget(1, 16);
         t.put(5, "k", new java.util.ArrayDeque<>(List.of("x")));
-        Stream s = new Stream().add("SELECT", "5");
+        CommandStream s = new CommandStream(100).add("SELECT", "5");
         for (int i = 0; i < 10; i++) {
             s.add("INCR", "n").add("INCR", "k").add("HSETNX", "h", "f", "v");
         }
@@ -86,7 +70,7 @@ class StreamApplierTest {
     @Test
     void aCommandTheTargetWouldRefuseWhileQueueingStopsBeforeItUnderFail() {
         MemoryTarget t = new MemoryTarget(1, 16);
-        Stream s = new Stream().add("SET", "a", "1").add("HSETNX", "h", "f", "v").add("SET", "b", "2");
+        CommandStream s = new CommandStream(100).add("SET", "a", "1").add("HSETNX", "h", "f", "v").add("SET", "b", "2");
         StreamApplier a = run(t, OnError.FAIL, KeyFilter.ALL, IntUnaryOperator.identity(), s);
         assertThat(a.failure()).contains("does not know the command HSETNX");
         assertThat(t.get(0, "a")).isEqualTo("1");
@@ -97,7 +81,7 @@ class StreamApplierTest {
     @Test
     void aDbTheTargetLacksStopsBeforeAnythingIsWrittenThere() {
         MemoryTarget t = new MemoryTarget(2, 16);
-        Stream s = new Stream().add("SET", "a", "1").add("SELECT", "40").add("SET", "b", "2");
+        CommandStream s = new CommandStream(100).add("SET", "a", "1").add("SELECT", "40").add("SET", "b", "2");
         StreamApplier a = run(t, OnError.SKIP, KeyFilter.ALL, IntUnaryOperator.identity(), s);
         assertThat(a.failure()).contains("source db 40").contains("only 16 dbs");
         assertThat(t.data()).isEqualTo(Map.of(0, Map.of("a", "1")));
@@ -111,7 +95,7 @@ class StreamApplierTest {
     void keyAndTypeFiltersHoldForTheStream() {
         MemoryTarget t = new MemoryTarget(2, 16);
         KeyFilter hashesOfUsers = new KeyFilter(Set.of(), List.of("user:*"), List.of(), Set.of(ValueType.HASH));
-        Stream s = new Stream().add("HSET", "user:1", "f", "v").add("SET", "user:2", "v").add("HSET", "other", "f", "v")
+        CommandStream s = new CommandStream(100).add("HSET", "user:1", "f", "v").add("SET", "user:2", "v").add("HSET", "other", "f", "v")
                 .add("RPUSH", "user:3", "x").add("DEL", "user:9");
         StreamApplier a = run(t, OnError.FAIL, hashesOfUsers, IntUnaryOperator.identity(), s);
         assertThat(t.data()).isEqualTo(Map.of(0, Map.of("user:1", Map.of("f", "v"))));
