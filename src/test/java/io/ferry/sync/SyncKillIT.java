@@ -59,7 +59,14 @@ class SyncKillIT {
             RedisConnection t) throws Exception {
         Process ferry = startFerry(src, dst, state, log, statusPort);
         awaitZeroLag(s);
-        SyncHarness.assertSame(s, t);
+        try {
+            SyncHarness.assertSame(s, t);
+        } catch (AssertionError e) {
+            // The runs' log (resume points, reconnects) is what tells a lost or doubled write apart.
+            List<String> lines = Files.readAllLines(log);
+            e.addSuppressed(new AssertionError("Ferry's log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 200), lines.size()))));
+            throw e;
+        }
         return ferry;
     }
 
