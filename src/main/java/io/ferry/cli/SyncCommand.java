@@ -39,7 +39,7 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI", description = "The source: redis://[user:pass@]host:port or rediss://…")
     String source;
 
-    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port[/db] or rediss://…")
+    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port[/db], rediss://…, or file:PATH.aof (an AOF a server loads; resumed like a server)")
     String target;
 
     @Option(names = "--state-dir", defaultValue = "ferry-state", paramLabel = "DIR",
@@ -105,7 +105,7 @@ public final class SyncCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--lanes must be at least 1");
         }
         SyncOptions opt = new SyncOptions(RedisUri.parse(source), sourceTls.toOptions(),
-                RedisUri.parse(target), tls.toOptions(), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
+                io.ferry.sync.TargetSpec.parse(target, tls.toOptions()), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
                 noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
                 statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor));
         SyncSession session = new SyncSession(opt);

@@ -13,8 +13,7 @@ import java.util.function.IntUnaryOperator;
 public record SyncOptions(
         RedisUri source,
         TlsOptions sourceTls,
-        RedisUri target,
-        TlsOptions targetTls,
+        TargetSpec target,
         Path stateDir,
         ConflictPolicy onConflict,
         OnError onError,

@@ -17,7 +17,6 @@ import io.ferry.replication.ReplicaLink;
 import io.ferry.replication.Spool;
 import io.ferry.target.ApplyStats;
 import io.ferry.target.KeyApplier;
-import io.ferry.target.RedisTarget;
 import io.ferry.target.StreamApplier;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -150,7 +149,7 @@ public final class SyncSession {
      * Refuses, before anything is written, a source db with keys that would land in a db the
      * target lacks. A db the source fills later is refused when the stream first selects it.
      */
-    private void requireSourceDbsOnTarget(RedisTarget target) {
+    private void requireSourceDbsOnTarget(io.ferry.target.Target target) {
         String keyspace;
         try (var c = io.ferry.resp.RedisConnection.open(opt.source(), opt.sourceTls(), java.time.Duration.ofSeconds(10))) {
             io.ferry.resp.Reply r = c.call("INFO", "keyspace");
@@ -184,7 +183,7 @@ public final class SyncSession {
             offset = cp.offset();
             db = cp.db();
             if (!cp.clean()) {
-                StreamApplier.LaneCheckpoints lanes = targetCheckpoints(cp.syncId());
+                StreamApplier.LaneCheckpoints lanes = targetCheckpoints(target, cp.syncId());
                 skip = lanes.offsets();
                 ResumePoint at = ResumePoint.of(cp.offset(), cp.db(), skip, lanes.dbs());
                 offset = at.offset();
@@ -248,6 +247,7 @@ public final class SyncSession {
                 stats.snapshotSize = reply.rdbLength();
                 // Keys already on the target from an interrupted snapshot of ours are overwritten.
                 boolean again = cp != null && Checkpoint.SNAPSHOT.equals(cp.phase()) || everIncremental;
+                target.current().prepareFullSync(cp != null); // the checkpoint is this migration's (checked in run)
                 store.save(checkpoint(reply.replid(), reply.offset(), Checkpoint.SNAPSHOT, false, 0));
                 streamStart = snapshotRidingOutTargetLoss(target, spool, pump, reply, again);
                 store.save(checkpoint(reply.replid(), reply.offset(), Checkpoint.INCREMENTAL, true, 0));
@@ -295,16 +295,13 @@ public final class SyncSession {
     }
 
     /** Reads the per-lane checkpoint keys the applier keeps on the target (db 0). */
-    private StreamApplier.LaneCheckpoints targetCheckpoints(String forSync) {
-        StreamApplier.LaneCheckpoints lanes;
-        try (var c = io.ferry.resp.RedisConnection.open(opt.target().withDb(0), opt.targetTls(), java.time.Duration.ofSeconds(10))) {
-            lanes = StreamApplier.readCheckpoints(c, opt.lanes(), forSync);
-        }
+    private StreamApplier.LaneCheckpoints targetCheckpoints(TargetLink target, String forSync) {
+        StreamApplier.LaneCheckpoints lanes = target.current().readCheckpoints(opt.lanes(), forSync);
         LOG.info("target-side checkpoints per lane: {}", Arrays.toString(lanes.offsets()).replace(String.valueOf(Long.MIN_VALUE), "-"));
         return lanes;
     }
 
-    private long applySnapshot(RedisTarget target, Spool spool, Pump pump, PsyncReply reply, boolean again) throws Exception {
+    private long applySnapshot(io.ferry.target.Target target, Spool spool, Pump pump, PsyncReply reply, boolean again) throws Exception {
         LOG.info("full sync: receiving the snapshot ({})", reply.rdbLength() >= 0 ? (reply.rdbLength() >> 10) + " KiB" : "diskless");
         ConflictPolicy policy = opt.onConflict();
         if (again && policy != ConflictPolicy.REPLACE) {
@@ -377,7 +374,7 @@ public final class SyncSession {
             }
             // Everything before the applied offset is on the target; the lane keys say how much more.
             StreamApplier.Position applied = a.appliedPosition();
-            StreamApplier.LaneCheckpoints lanes = target.reopen(a.failure(), () -> targetCheckpoints(syncId));
+            StreamApplier.LaneCheckpoints lanes = target.reopen(a.failure(), () -> targetCheckpoints(target, syncId));
             ResumePoint at = ResumePoint.of(applied.offset(), applied.db(), lanes.offsets(), lanes.dbs());
             from = at.offset();
             db = at.db();

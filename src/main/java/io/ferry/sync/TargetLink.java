@@ -1,7 +1,7 @@
 package io.ferry.sync;
 
 import io.ferry.target.ApplyFailedException;
-import io.ferry.target.RedisTarget;
+import io.ferry.target.Target;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -18,7 +18,7 @@ final class TargetLink implements AutoCloseable {
     private final SyncOptions opt;
     private final SyncStats stats;
     private final BooleanSupplier stopping;
-    private RedisTarget target;
+    private Target target;
 
     private TargetLink(SyncOptions opt, SyncStats stats, BooleanSupplier stopping) {
         this.opt = opt;
@@ -32,12 +32,12 @@ final class TargetLink implements AutoCloseable {
         return l;
     }
 
-    RedisTarget current() {
+    Target current() {
         return target;
     }
 
-    private RedisTarget connect() {
-        return RedisTarget.open(opt.target(), opt.targetTls(), opt.lanes(), 10_000, 64L << 20);
+    private Target connect() {
+        return opt.target().open(opt.lanes());
     }
 
     /**
@@ -84,7 +84,7 @@ final class TargetLink implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        RedisTarget t = target;
+        Target t = target;
         target = null;
         if (t != null) {
             try {
@@ -97,7 +97,7 @@ final class TargetLink implements AutoCloseable {
 
     @Override
     public void close() {
-        RedisTarget t = target;
+        Target t = target;
         if (t != null) {
             t.close();
         }

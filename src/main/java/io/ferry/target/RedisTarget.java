@@ -81,6 +81,15 @@ public final class RedisTarget implements Target {
         }
     }
 
+    @Override
+    public StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId) {
+        synchronized (probe) {
+            StreamApplier.LaneCheckpoints c = StreamApplier.readCheckpoints(probe, laneCount, syncId);
+            probe.call("SELECT", Integer.toString(uri.db() == null ? 0 : uri.db()));
+            return c;
+        }
+    }
+
     /** Whether a function library of this name is loaded on the target (7.0+). */
     @Override
     public boolean hasFunctionLibrary(String name) {

@@ -440,25 +440,31 @@ public final class StreamApplier {
     }
 
     /** Per lane: applied up to {@code offsets[i]} (Long.MIN_VALUE: no key of this sync), where db {@code dbs[i]} was selected. */
-    public record LaneCheckpoints(long[] offsets, int[] dbs) {}
-
-    /** Reads the lane checkpoint keys that an applier of sync {@code syncId} left on the target. */
-    public static LaneCheckpoints readCheckpoints(io.ferry.resp.RedisConnection target, int lanes, String syncId) {
-        long[] offsets = new long[lanes];
-        int[] dbs = new int[lanes];
-        target.call("SELECT", "0");
-        for (int i = 0; i < lanes; i++) {
-            Reply r = target.call(Args.b("GET"), checkpointKey(i));
-            offsets[i] = Long.MIN_VALUE;
-            if (!r.isError() && !r.isNull()) {
-                String[] v = r.asString().split(" ");
+    public record LaneCheckpoints(long[] offsets, int[] dbs) {
+        /** From each lane's checkpoint value ("syncId offset db"; null: none): only those of sync {@code syncId} count. */
+        public static LaneCheckpoints of(int lanes, String syncId, java.util.function.IntFunction<String> valueOfLane) {
+            long[] offsets = new long[lanes];
+            int[] dbs = new int[lanes];
+            for (int i = 0; i < lanes; i++) {
+                offsets[i] = Long.MIN_VALUE;
+                String value = valueOfLane.apply(i);
+                String[] v = value == null ? new String[0] : value.split(" ");
                 if (v.length == 3 && v[0].equals(syncId)) {
                     offsets[i] = Long.parseLong(v[1]);
                     dbs[i] = Integer.parseInt(v[2]);
                 }
             }
+            return new LaneCheckpoints(offsets, dbs);
         }
-        return new LaneCheckpoints(offsets, dbs);
+    }
+
+    /** Reads the lane checkpoint keys that an applier of sync {@code syncId} left on a server (db 0). */
+    public static LaneCheckpoints readCheckpoints(io.ferry.resp.RedisConnection target, int lanes, String syncId) {
+        target.call("SELECT", "0");
+        return LaneCheckpoints.of(lanes, syncId, i -> {
+            Reply r = target.call(Args.b("GET"), checkpointKey(i));
+            return r.isError() || r.isNull() ? null : r.asString();
+        });
     }
 
     /** "syncId offset db": the lane is applied up to offset, where the stream had db selected. */

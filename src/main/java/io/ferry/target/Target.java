@@ -51,6 +51,19 @@ public interface Target extends AutoCloseable {
     /** Whether a function library of this name is loaded on the target. */
     boolean hasFunctionLibrary(String name);
 
+    /**
+     * What each lane of sync {@code syncId} recorded with its last applied batch (the
+     * {@code __ferry_checkpoint:<lane>} keys a lane writes in the same transaction as its commands).
+     */
+    StreamApplier.LaneCheckpoints readCheckpoints(int lanes, String syncId);
+
+    /**
+     * A full sync is about to write its snapshot; {@code ours} says the target already holds an
+     * earlier attempt of this same migration. A server needs nothing (keys are replaced); a file
+     * starts over, and refuses to when it is not ours.
+     */
+    default void prepareFullSync(boolean ours) {}
+
     @Override
     void close();
 }

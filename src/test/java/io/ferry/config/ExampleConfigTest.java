@@ -27,6 +27,6 @@ class ExampleConfigTest {
         assertThat(uncommented.options()).containsOnlyKeys("source", "target", "state-dir", "status-port", "status-host",
                 "on-conflict", "on-error", "lanes", "db-map", "target-db", "key", "exclude-key", "type", "db",
                 "no-second-full-sync", "tls-ca", "tls-cert", "tls-key", "tls-insecure", "source-tls-ca", "source-tls-cert",
-                "source-tls-key", "source-tls-insecure", "spool-max-bytes", "big-key-bytes", "ack-interval");
+                "source-tls-key", "source-tls-insecure", "spool-max-bytes", "big-key-bytes", "ack-interval", "target-reconnect-for");
     }
 }

@@ -29,13 +29,18 @@ final class SyncHarness implements AutoCloseable {
     }
 
     SyncHarness(RedisUri source, RedisUri target, Path stateDir, KeyFilter filter, IntUnaryOperator dbMap, Duration ackInterval) {
-        this(new SyncOptions(source, null, target, null, stateDir, ConflictPolicy.FAIL, OnError.FAIL, 4, filter,
+        this(new SyncOptions(source, null, new TargetSpec.Server(target, null), stateDir, ConflictPolicy.FAIL, OnError.FAIL, 4, filter,
                 dbMap, false, 1L << 30, 64L << 20, ackInterval, 0, Duration.ofSeconds(30)));
     }
 
     SyncHarness(RedisUri source, RedisUri target, Path stateDir, KeyFilter filter, IntUnaryOperator dbMap, OnError onError, int lanes) {
-        this(new SyncOptions(source, null, target, null, stateDir, ConflictPolicy.FAIL, onError, lanes, filter,
+        this(new SyncOptions(source, null, new TargetSpec.Server(target, null), stateDir, ConflictPolicy.FAIL, onError, lanes, filter,
                 dbMap, false, 1L << 30, 64L << 20, Duration.ofMillis(100), 0, Duration.ofSeconds(30)));
+    }
+
+    SyncHarness(RedisUri source, TargetSpec target, Path stateDir) {
+        this(new SyncOptions(source, null, target, stateDir, ConflictPolicy.FAIL, OnError.FAIL, 4, KeyFilter.ALL,
+                io.ferry.filter.DbMap.IDENTITY, false, 1L << 30, 64L << 20, Duration.ofMillis(100), 0, Duration.ofSeconds(30)));
     }
 
     SyncHarness(SyncOptions opt) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class SyncKillIT {
-    private static Process startFerry(String src, String dst, Path state, Path log, int statusPort, String... extra) throws Exception {
+    static Process startFerry(String src, String dst, Path state, Path log, int statusPort, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "io.ferry.cli.Main", "sync", "-s", src, "-t", dst,
                 "--state-dir", state.toString(), "--ack-interval", "100", "--lanes", "4", "--status-port", Integer.toString(statusPort)));
@@ -36,7 +36,7 @@ class SyncKillIT {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    private static void awaitZeroLag(RedisConnection source) throws InterruptedException {
+    static void awaitZeroLag(RedisConnection source) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             long master = Long.parseLong(source.infoField("replication", "master_repl_offset"));
             if (ackedOffset(source) >= master && master > 0) {

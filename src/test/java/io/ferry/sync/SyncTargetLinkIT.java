@@ -31,7 +31,7 @@ class SyncTargetLinkIT {
     private static final String[] SOURCE_CONF = {"repl-diskless-sync-delay 0", "repl-backlog-size 64mb"};
 
     private static SyncOptions options(RedisUri src, RedisUri dst, Path state, KeyFilter filter, long bigKeyBytes, Duration reconnectFor) {
-        return new SyncOptions(src, null, dst, null, state, ConflictPolicy.FAIL, OnError.FAIL, 4, filter, DbMap.IDENTITY, false, 1L << 30,
+        return new SyncOptions(src, null, new TargetSpec.Server(dst, null), state, ConflictPolicy.FAIL, OnError.FAIL, 4, filter, DbMap.IDENTITY, false, 1L << 30,
                 bigKeyBytes, Duration.ofMillis(100), 0, reconnectFor);
     }
 

@@ -273,6 +273,12 @@ public final class MemoryTarget implements Target {
     }
 
     @Override
+    public io.ferry.target.StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId) {
+        return io.ferry.target.StreamApplier.LaneCheckpoints.of(laneCount, syncId,
+                i -> (String) get(0, io.ferry.target.StreamApplier.CHECKPOINT_KEY + i));
+    }
+
+    @Override
     public void close() {
         lanes.forEach(Lane::close);
     }
