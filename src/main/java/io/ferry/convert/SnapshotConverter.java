@@ -259,7 +259,27 @@ public final class SnapshotConverter implements RdbHandler {
         out.send(db, h, argv, replace ? Expect.DONE : Expect.DONE_UNLESS_BUSY);
     }
 
+    /**
+     * A key whose value comes as elements, not RDB bytes (a source that is not an RDB: a Pika
+     * snapshot, a SCAN pass): {@code elements} feeds the value into the sink it is given (the
+     * header's {@code rdbType} names its type). Written as typed commands, with the same expiry,
+     * db map, conflict policy and temp-key rename as a decoded RDB value.
+     */
+    public void elementKey(KeyHeader h, java.util.function.Consumer<ValueSink> elements) {
+        out.checkHealthy();
+        long now = clock.getAsLong();
+        if (h.expireAtMs != KeyHeader.NO_EXPIRE && h.expireAtMs <= now) {
+            stats.expiredKeys.increment();
+            return;
+        }
+        typed(dbMap.applyAsInt(h.db), h, elements, now);
+    }
+
     private void typed(int db, KeyHeader h, RawValue raw, long now) {
+        typed(db, h, raw::decode, now);
+    }
+
+    private void typed(int db, KeyHeader h, java.util.function.Consumer<ValueSink> value, long now) {
         stats.typedKeys.increment();
         byte[] tmp = target.renameAllowed() ? tempKeyFor(h.key, target.clusterMode()) : null;
         byte[] dest = tmp != null ? tmp : h.key;
@@ -269,7 +289,7 @@ public final class SnapshotConverter implements RdbHandler {
             out.send(db, h, new byte[][] {Args.b("DEL"), h.key}, Expect.STEP);
         }
         TypedWriter w = new TypedWriter(dest, target, argv -> out.send(db, h, argv, Expect.STEP), opt.batchElements(), opt.batchBytes(), now);
-        raw.decode(w);
+        value.accept(w);
         w.flush();
         stats.expiredFields.add(w.expiredFields());
         stats.droppedFieldTtls.add(w.droppedFieldTtls());

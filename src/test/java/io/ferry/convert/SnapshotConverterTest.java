@@ -75,6 +75,29 @@ class SnapshotConverterTest {
     }
 
     @Test
+    void aKeyFedAsElementsByASourceThatIsNotAnRdbIsWrittenTyped() {
+        Recorder out = new Recorder();
+        ConvertOptions opt = new ConvertOptions(ConflictPolicy.REPLACE, 64L << 20, 2, 1 << 20, false, false);
+        SnapshotConverter conv = new SnapshotConverter(TargetFeatures.of("redis", "7.0.15", true, false), opt, out, new ConvertStats(),
+                db -> db, () -> 1000L);
+        KeyHeader h = new KeyHeader(1, "h".getBytes(StandardCharsets.UTF_8), io.ferry.rdb.RdbType.HASH, FUTURE, -1, -1, 0);
+        conv.elementKey(h, sink -> {
+            for (int i = 0; i < 3; i++) {
+                sink.hashField(("f" + i).getBytes(StandardCharsets.UTF_8), ("v" + i).getBytes(StandardCharsets.UTF_8), KeyHeader.NO_EXPIRE);
+            }
+        });
+        assertThat(out.sent).filteredOn(c -> c.startsWith("1|HSET ")).hasSize(2); // bounded batches of 2 fields
+        assertThat(String.join("\n", out.sent)).contains(" f0 v0").contains(" f2 v2");
+        assertThat(out.sent).anySatisfy(c -> assertThat(c).startsWith("1|PEXPIREAT ").endsWith(" " + FUTURE));
+        assertThat(out.sent.get(out.sent.size() - 1)).startsWith("1|RENAME ").endsWith(" h");
+
+        Recorder none = new Recorder();
+        new SnapshotConverter(TargetFeatures.of("redis", "7.0.15", true, false), opt, none, new ConvertStats(), db -> db, () -> FUTURE + 1)
+                .elementKey(h, sink -> sink.hashField(new byte[] {'f'}, new byte[] {'v'}, KeyHeader.NO_EXPIRE));
+        assertThat(none.sent).as("expired before it was written").isEmpty();
+    }
+
+    @Test
     void typedCommandsGoIntoATempKeyRenamedIntoPlace() {
         List<String> sent = convert("7.0.15", ConflictPolicy.FAIL, true);
         assertThat(sent.subList(1, sent.size())).anySatisfy(c -> assertThat(c).startsWith("4|SADD ").contains(" a").contains(" b"))
