@@ -41,7 +41,8 @@ public final class SyncSession {
     private final SyncStats stats = new SyncStats();
     private final LagClock lag = new LagClock();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private volatile ReplicaLink link;
+    private volatile ReplicaLink link; // until the pump runs; then the pump's (a reconnect replaces it)
+    private volatile SourcePump pump;
     private volatile StreamApplier applier;
     private volatile Spool spool;
     private static final long SPOOL_SEGMENT_BYTES = 64L << 20;
@@ -206,7 +207,7 @@ public final class SyncSession {
             }
         }
         Spool spool = null;
-        Pump pump = null;
+        SourcePump pump = null;
         try {
             ReplicaLink l = ReplicaLink.connect(opt.source(), opt.sourceTls(), opt.listeningPort());
             link = l;
@@ -238,7 +239,11 @@ public final class SyncSession {
                 LOG.info("source continues the stream at offset {} (partial resync, no snapshot)", reply.offset() + 1);
             }
             stats.replid = reply.replid() == null ? "?" : reply.replid();
-            pump = spoolFrom >= 0 ? new Pump(spool, reply, anchor, offset) : new Pump(spool, reply);
+            pump = new SourcePump(opt, stats, lag, stopping::get, l, spool, reply, syncId);
+            if (spoolFrom >= 0) {
+                pump.resuming(anchor, offset);
+            }
+            this.pump = pump;
             pump.start();
             long streamStart = spoolFrom >= 0 ? spoolFrom : 0;
             long streamBase = spoolFrom >= 0 ? offset : reply.offset();
@@ -258,13 +263,15 @@ public final class SyncSession {
             if (pump != null) {
                 pump.shutdown(); // before the link closes, so it does not take the close for a cut and reconnect
             }
-            ReplicaLink l = link;
+            ReplicaLink l = currentLink();
             if (l != null) {
                 l.close();
             }
             if (pump != null) {
                 pump.join(10_000);
             }
+            this.pump = null;
+            link = null;
             if (spool != null) {
                 spool.close();
             }
@@ -275,7 +282,7 @@ public final class SyncSession {
      * Applies the snapshot; a lost target is reconnected and the snapshot applied again from the
      * spool, which keeps it until the stream starts (keys already written are replaced).
      */
-    private long snapshotRidingOutTargetLoss(TargetLink target, Spool spool, Pump pump, PsyncReply reply, boolean again) throws Exception {
+    private long snapshotRidingOutTargetLoss(TargetLink target, Spool spool, SourcePump pump, PsyncReply reply, boolean again) throws Exception {
         while (true) {
             try {
                 return applySnapshot(target.current(), spool, pump, reply, again);
@@ -301,7 +308,7 @@ public final class SyncSession {
         return lanes;
     }
 
-    private long applySnapshot(io.ferry.target.Target target, Spool spool, Pump pump, PsyncReply reply, boolean again) throws Exception {
+    private long applySnapshot(io.ferry.target.Target target, Spool spool, SourcePump pump, PsyncReply reply, boolean again) throws Exception {
         LOG.info("full sync: receiving the snapshot ({})", reply.rdbLength() >= 0 ? (reply.rdbLength() >> 10) + " KiB" : "diskless");
         ConflictPolicy policy = opt.onConflict();
         if (again && policy != ConflictPolicy.REPLACE) {
@@ -485,9 +492,14 @@ public final class SyncSession {
         }
     }
 
+    private ReplicaLink currentLink() {
+        SourcePump p = pump;
+        return p != null ? p.link() : link;
+    }
+
     private void ackNow() {
         StreamApplier a = applier;
-        ReplicaLink l = link;
+        ReplicaLink l = currentLink();
         if (a == null || l == null) {
             return;
         }
@@ -530,182 +542,12 @@ public final class SyncSession {
         }
     }
 
-    /**
-     * Copies the source socket into the spool: the snapshot, then the stream; on a broken link it
-     * reconnects and continues with PSYNC from the last byte it spooled.
-     */
-    private final class Pump extends Thread {
-        private final Spool spool;
-        private PsyncReply reply;
-        private volatile long rdbEnd = -1;
-        private volatile Throwable linkFailure;
-        private SpoolAnchor stream; // where the command stream sits in the spool (set before it is pumped)
-
-        private SpoolAnchor resumed; // the stream continues a spool an earlier run left (no snapshot)
-        private long appliedBefore;
-        private volatile boolean closed; // the session is done with this source link: no reconnects
-        private volatile Thread nudger;
-
-        Pump(Spool spool, PsyncReply reply) {
-            super("ferry-source-link");
-            setDaemon(true);
-            this.spool = spool;
-            this.reply = reply;
-        }
-
-        /** Continues the stream after the spooled bytes of {@code anchor}; {@code applied} is what the target holds. */
-        Pump(Spool spool, PsyncReply reply, SpoolAnchor anchor, long applied) {
-            this(spool, reply);
-            this.resumed = anchor;
-            this.appliedBefore = applied;
-        }
-
-        long rdbEnd() {
-            return rdbEnd;
-        }
-
-        /** Ends the pump for good (the session is over): a broken link is no longer reconnected. */
-        void shutdown() {
-            closed = true;
-            interrupt();
-        }
-
-        private boolean over() {
-            return closed || stopping.get();
-        }
-
-        Throwable linkFailure() {
-            return linkFailure;
-        }
-
-        @Override
-        public void run() {
-            try {
-                if (resumed != null) {
-                    rdbEnd = resumed.position();
-                    stream = resumed;
-                    link.ack(appliedBefore); // what the target holds, not what the spool holds
-                } else {
-                    if (reply.full()) {
-                        long end = link.pumpSnapshot(reply, spool);
-                        stats.snapshotBytes.set(end);
-                        rdbEnd = end;
-                    } else {
-                        rdbEnd = 0;
-                    }
-                    stream = new SpoolAnchor(syncId, rdbEnd, reply.offset());
-                    link.ack(reply.offset()); // a diskless 7.0+ source holds the stream until the first ACK
-                    if (reply.full()) {
-                        nudgeUntilTheStreamFlows(reply.offset());
-                    }
-                }
-                while (true) {
-                    try {
-                        pumpStream();
-                        return;
-                    } catch (IOException e) {
-                        if (over()) {
-                            spool.finish(null);
-                            return;
-                        }
-                        if (rdbEnd < 0) {
-                            throw e; // broken during the snapshot: start over
-                        }
-                        if (reply.replid() == null) {
-                            throw new FullResyncNeeded("the link to a source without PSYNC broke (" + e.getMessage()
-                                    + "); SYNC cannot continue a stream");
-                        }
-                        reconnect(e);
-                    }
-                }
-            } catch (Throwable e) {
-                linkFailure = e;
-                spool.finish(e);
-            } finally {
-                Thread n = nudger;
-                if (n != null) {
-                    n.interrupt();
-                    try {
-                        n.join(1000);
-                    } catch (InterruptedException ignored) {
-                        // ending anyway
-                    }
-                }
-            }
-        }
-
-        /**
-         * A 7.0+ source starts the stream on the first ACK after a diskless snapshot, but an ACK
-         * that arrives before it has noticed its snapshot child exit is dropped, and the stream
-         * then waits for the next one (a second later for a real replica; here the ACK loop only
-         * starts once the snapshot is applied, while the source buffers the stream for us). So
-         * the ACK is repeated every 100 ms until stream bytes arrive (the source pings at least
-         * every 10 s), for at most 30 s.
-         */
-        private void nudgeUntilTheStreamFlows(long offset) {
-            Thread t = new Thread(() -> {
-                long deadline = System.nanoTime() + 30_000_000_000L;
-                while (!over() && spool.written() == rdbEnd && System.nanoTime() < deadline) {
-                    try {
-                        Thread.sleep(100);
-                        link.ack(offset);
-                    } catch (InterruptedException | IOException e) {
-                        return; // the link is gone: the pump reconnects, and the reconnect needs no first ACK
-                    }
-                }
-            }, "ferry-first-ack");
-            t.setDaemon(true);
-            nudger = t;
-            t.start();
-        }
-
-        private void pumpStream() throws IOException {
-            // Record arrival times for the lag estimate while copying.
-            link.pumpStream(spool, pos -> {
-                long off = stream.offsetBefore(pos);
-                stats.sourceOffset.set(off);
-                lag.arrived(off, System.nanoTime());
-            });
-        }
-
-        private void reconnect(IOException cause) throws IOException {
-            long next = stream.offsetBefore(spool.written()) + 1;
-            LOG.warn("lost the source link ({}); reconnecting to continue at offset {}", cause.getMessage(), next);
-            for (int attempt = 1; !over(); attempt++) {
-                try {
-                    Thread.sleep(Math.min(5000, 200L * attempt));
-                    ReplicaLink l = ReplicaLink.connect(opt.source(), opt.sourceTls(), opt.listeningPort());
-                    PsyncReply r = l.psync(stats.replid, next);
-                    if (r.full()) {
-                        l.close();
-                        throw new FullResyncNeeded("the source no longer has offset " + next + " in its backlog");
-                    }
-                    ReplicaLink old = link;
-                    link = l;
-                    old.close();
-                    if (r.replid() != null) {
-                        stats.replid = r.replid();
-                    }
-                    stats.reconnects.increment();
-                    LOG.info("source link restored: continuing at offset {}", next);
-                    return;
-                } catch (FullResyncNeeded e) {
-                    throw e;
-                } catch (InterruptedException e) {
-                    throw new IOException("interrupted while reconnecting", e);
-                } catch (RuntimeException | IOException e) {
-                    LOG.warn("reconnect attempt {} failed: {}", attempt, e.getMessage());
-                }
-            }
-        }
-    }
-
     /** The snapshot bytes of the spool: reads never go past the snapshot's end once it is known. */
     private static final class SnapshotView extends FilterInputStream {
-        private final Pump pump;
+        private final SourcePump pump;
         private long pos;
 
-        SnapshotView(InputStream spoolReader, Pump pump) {
+        SnapshotView(InputStream spoolReader, SourcePump pump) {
             super(spoolReader);
             this.pump = pump;
         }
