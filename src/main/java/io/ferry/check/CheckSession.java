@@ -1,5 +1,6 @@
 package io.ferry.check;
 
+import io.ferry.resp.Keyspace;
 import io.ferry.cli.UserError;
 import io.ferry.resp.RedisConnection;
 import io.ferry.resp.RedisException;

@@ -1,5 +1,6 @@
 package io.ferry.check;
 
+import io.ferry.resp.Keyspace;
 import static io.ferry.check.SidePipes.b;
 
 import io.ferry.filter.KeyFilter;

@@ -20,11 +20,6 @@ public record Checkpoint(String source, String replid, long offset, int lanes, S
         return INCREMENTAL.equals(phase) && replid != null && !replid.equals("?");
     }
 
-    /** The same sync at another position. */
-    public Checkpoint at(String replid, long offset, String phase, boolean clean, int db) {
-        return new Checkpoint(source, replid, offset, lanes, phase, clean, db, syncId, target, shape);
-    }
-
     /**
      * What differs between the migration this checkpoint belongs to and the one asked for now, in
      * words, or null when it is the same (a checkpoint written before Ferry recorded the target

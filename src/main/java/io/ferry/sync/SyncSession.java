@@ -159,12 +159,9 @@ public final class SyncSession {
             }
             keyspace = r.asString();
         }
-        for (String line : keyspace.split("\r?\n")) {
-            if (line.startsWith("db") && line.contains(":keys=")) {
-                int db = Integer.parseInt(line.substring(2, line.indexOf(':')));
-                if (opt.filter().acceptsDb(db)) {
-                    target.requireDb(opt.dbMap().applyAsInt(db), "source db " + db);
-                }
+        for (int db : io.ferry.resp.Keyspace.parse(keyspace).keySet()) {
+            if (opt.filter().acceptsDb(db)) {
+                target.requireDb(opt.dbMap().applyAsInt(db), "source db " + db);
             }
         }
     }

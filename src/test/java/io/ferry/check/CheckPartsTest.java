@@ -1,5 +1,6 @@
 package io.ferry.check;
 
+import io.ferry.resp.Keyspace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

@@ -91,6 +91,15 @@ class SyncAofFileIT {
     }
 
     @Test
+    void aFileTargetThatIsNotAnAofIsRefusedWithTheCommandThatWritesIt(@TempDir Path dir) {
+        FerryCli.Result r = FerryCli.run("sync", "-s", "redis://127.0.0.1:1", "-t", "file:" + dir.resolve("x.rdb"), "--state-dir", dir.resolve("state").toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.errorLines()).singleElement().asString().contains("file:PATH.aof").contains("ferry dump");
+        assertThat(r.hasStackTrace()).isFalse();
+        assertThat(dir.resolve("x.rdb")).doesNotExist();
+    }
+
+    @Test
     void aFileThatIsNotFromThisSyncIsRefused(@TempDir Path dir) throws Exception {
         Path aof = dir.resolve("other.aof");
         byte[] theirs = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

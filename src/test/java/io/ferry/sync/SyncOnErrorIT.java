@@ -25,6 +25,23 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncOnErrorIT {
     private static final String FAST = "repl-diskless-sync-delay 0";
 
+    /**
+     * Runs a one-lane {@code --on-error fail} sync from {@code src} to {@code dst}, sends
+     * {@code writes} to the source once the stream flows, and returns what ended the run.
+     */
+    private static Throwable failureAfter(RedisServerProcess src, RedisServerProcess dst, Path state, RedisConnection s,
+            java.util.function.Consumer<RedisConnection> writes) throws Exception {
+        SyncHarness sync = new SyncHarness(src.uri(), dst.uri(), state, KeyFilter.ALL, DbMap.IDENTITY, OnError.FAIL, 1);
+        try {
+            sync.awaitZeroLag(s, Duration.ofSeconds(30));
+            writes.accept(s);
+            sync.awaitFailure(Duration.ofSeconds(30));
+        } finally {
+            sync.close();
+        }
+        return sync.failure;
+    }
+
     /** The target holds `k` as a list in db 5, so the source's INCR k is refused there (WRONGTYPE). */
     private static void listOnTarget(RedisConnection t) {
         t.call("SELECT", "5");
@@ -38,16 +55,11 @@ class SyncOnErrorIT {
                 RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
             s.call("SET", "seed", "1");
             listOnTarget(t);
-            SyncHarness sync = new SyncHarness(src.uri(), dst.uri(), state, KeyFilter.ALL, DbMap.IDENTITY, OnError.FAIL, 1);
-            try {
-                sync.awaitZeroLag(s, Duration.ofSeconds(30));
-                s.call("SELECT", "5");
-                s.call("INCR", "k"); // alone, and last, in its batch: its error used to fall outside the replies read
-                sync.awaitFailure(Duration.ofSeconds(30));
-            } finally {
-                sync.close();
-            }
-            assertThat(sync.failure).hasMessageContaining("rejected INCR").hasMessageContaining("WRONGTYPE");
+            Throwable failure = failureAfter(src, dst, state, s, c -> {
+                c.call("SELECT", "5");
+                c.call("INCR", "k"); // alone, and last, in its batch: its error used to fall outside the replies read
+            });
+            assertThat(failure).hasMessageContaining("rejected INCR").hasMessageContaining("WRONGTYPE");
         }
     }
 
@@ -57,20 +69,15 @@ class SyncOnErrorIT {
                 RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
             s.call("SET", "seed", "1");
             listOnTarget(t);
-            SyncHarness sync = new SyncHarness(src.uri(), dst.uri(), state, KeyFilter.ALL, DbMap.IDENTITY, OnError.FAIL, 1);
-            try {
-                sync.awaitZeroLag(s, Duration.ofSeconds(30));
-                // One lane batch in two dbs: the lane selects db 5 inside the transaction, one reply more.
-                s.call("MULTI");
-                s.call("SET", "x", "1");
-                s.call("SELECT", "5");
-                s.call("INCR", "k");
-                s.call("EXEC");
-                sync.awaitFailure(Duration.ofSeconds(30));
-            } finally {
-                sync.close();
-            }
-            assertThat(sync.failure).hasMessageContaining("rejected INCR").hasMessageContaining("WRONGTYPE");
+            // One lane batch in two dbs: the lane selects db 5 inside the transaction, one reply more.
+            Throwable failure = failureAfter(src, dst, state, s, c -> {
+                c.call("MULTI");
+                c.call("SET", "x", "1");
+                c.call("SELECT", "5");
+                c.call("INCR", "k");
+                c.call("EXEC");
+            });
+            assertThat(failure).hasMessageContaining("rejected INCR").hasMessageContaining("WRONGTYPE");
             assertThat(t.call("GET", "x").asString()).isEqualTo("1");
         }
     }
@@ -106,16 +113,11 @@ class SyncOnErrorIT {
         try (RedisServerProcess src = RedisServerProcess.start(FAST); RedisServerProcess dst = RedisServerProcess.start("rename-command HSETNX \"\"");
                 RedisConnection s = src.connection(); RedisConnection t = dst.connection()) {
             s.call("SET", "seed", "1");
-            SyncHarness sync = new SyncHarness(src.uri(), dst.uri(), state, KeyFilter.ALL, DbMap.IDENTITY, OnError.FAIL, 1);
-            try {
-                sync.awaitZeroLag(s, Duration.ofSeconds(30));
-                s.call("SET", "before", "1");
-                s.call("HSETNX", "h", "f", "v");
-                sync.awaitFailure(Duration.ofSeconds(30));
-            } finally {
-                sync.close();
-            }
-            assertThat(sync.failure).hasMessageContaining("does not know the command HSETNX").hasMessageContaining("--on-error skip");
+            Throwable failure = failureAfter(src, dst, state, s, c -> {
+                c.call("SET", "before", "1");
+                c.call("HSETNX", "h", "f", "v");
+            });
+            assertThat(failure).hasMessageContaining("does not know the command HSETNX").hasMessageContaining("--on-error skip");
             assertThat(t.call("GET", "before").asString()).as("what came before is applied").isEqualTo("1");
         }
     }

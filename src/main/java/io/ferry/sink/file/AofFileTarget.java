@@ -5,6 +5,7 @@ import io.ferry.convert.TargetFeatures;
 import io.ferry.resp.Reply;
 import io.ferry.resp.ReplyCallback;
 import io.ferry.resp.RespWriter;
+import io.ferry.route.CommandTable;
 import io.ferry.source.aof.AofCommandReader;
 import io.ferry.source.aof.AofFormatException;
 import io.ferry.target.Lane;
@@ -22,7 +23,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -106,7 +106,7 @@ public final class AofFileTarget implements Target {
                     if (!(e instanceof AofCommandReader.Command c)) {
                         continue;
                     }
-                    String name = new String(c.argv()[0], StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+                    String name = CommandTable.name(c.argv());
                     if (name.equals("SELECT")) {
                         db = Integer.parseInt(new String(c.argv()[1], StandardCharsets.US_ASCII));
                     } else if (name.equals("MULTI")) {
@@ -137,8 +137,7 @@ public final class AofFileTarget implements Target {
     }
 
     /** Made-up replies: what a server answers when it runs the command (a file refuses nothing). */
-    private static Reply replyTo(byte[][] argv) {
-        String name = new String(argv[0], StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+    private static Reply replyTo(String name) {
         return name.equals("RENAMENX") || name.equals("DEL") || name.equals("UNLINK") ? ONE : OK;
     }
 
@@ -155,7 +154,7 @@ public final class AofFileTarget implements Target {
             }
         }
         buf.command(argv);
-        String name = new String(argv[0], StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);
+        String name = CommandTable.name(argv); // cached per name: no allocation per command
         Reply r;
         if (name.equals("MULTI")) {
             transaction = new ArrayList<>();
@@ -164,10 +163,10 @@ public final class AofFileTarget implements Target {
             r = new Reply.Array(transaction == null ? List.of() : transaction);
             transaction = null;
         } else if (transaction != null) {
-            transaction.add(replyTo(argv));
+            transaction.add(replyTo(name));
             r = QUEUED;
         } else {
-            r = replyTo(argv);
+            r = replyTo(name);
         }
         pendingReplies.add(() -> cb.onReply(r));
         if (buf.size() >= WRITE_AT && transaction == null) {

@@ -1,13 +1,14 @@
-package io.ferry.check;
+package io.ferry.resp;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /** The {@code # Keyspace} section of INFO: db → number of keys. */
-final class Keyspace {
+public final class Keyspace {
     private Keyspace() {}
 
-    static Map<Integer, Long> parse(String info) {
+    /** The dbs that hold keys, with their counts (from {@code INFO keyspace}). */
+    public static Map<Integer, Long> parse(String info) {
         Map<Integer, Long> out = new TreeMap<>();
         for (String line : info.split("\r?\n")) {
             if (!line.startsWith("db")) {
