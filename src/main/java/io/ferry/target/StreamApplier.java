@@ -42,7 +42,8 @@ public final class StreamApplier {
     private final String syncId;
     private final KeyFilter filter;
     private final IntUnaryOperator dbMap;
-    private final long[] skipUpTo; // per lane: commands ending at or before this were applied before a crash
+    private final BatchWriter writer;
+    private final long[] skipUpTo; // per checkpoint unit: commands ending at or before this were applied before a crash
     private final Batch[] batches;
     private final int batchCommands;
     private final AtomicReference<String> failure = new AtomicReference<>();
@@ -84,7 +85,8 @@ public final class StreamApplier {
         this.dbMap = dbMap;
         this.batchCommands = batchCommands;
         this.onGetAck = onGetAck;
-        this.skipUpTo = skipUpTo != null ? skipUpTo : new long[lanes.size()];
+        this.writer = target.batchWriter(syncId, this::checkpointValue, skipUpTo);
+        this.skipUpTo = skipUpTo != null ? skipUpTo : new long[writer.units()];
         if (skipUpTo == null) {
             java.util.Arrays.fill(this.skipUpTo, Long.MIN_VALUE);
         }
@@ -281,7 +283,7 @@ public final class StreamApplier {
             return;
         }
         int lane = laneIndex(key);
-        if (c.endOffset() <= skipUpTo[lane]) {
+        if (c.endOffset() <= skipUpTo[writer.unitOf(key, lane)]) {
             return; // applied before the restart
         }
         if (!runnable(argv, key)) {
@@ -306,7 +308,7 @@ public final class StreamApplier {
         for (Batch x : batches) {
             if (x.size() > 0 && added - x.firstAdded >= maxAge) {
                 x.flush();
-                lanes.get(x.lane).flush();
+                writer.flush(x.lane);
             }
         }
     }
@@ -318,6 +320,7 @@ public final class StreamApplier {
     /** A source MULTI/EXEC block: on one lane when all its keys share one, else a barrier. */
     private void applyBlock(List<ReplCommand> block, ReplCommand exec) {
         int lane = -1;
+        int unit = -1;
         boolean oneLane = true;
         List<Cmd> cmds = new ArrayList<>();
         int dbBefore = db;
@@ -353,10 +356,12 @@ public final class StreamApplier {
                 continue;
             }
             int l = key == null ? -2 : laneIndex(key);
-            if (l == -2 || lane >= 0 && l != lane) {
-                oneLane = false;
+            int u = key == null ? -2 : writer.unitOf(key, l);
+            if (l == -2 || lane >= 0 && (l != lane || u != unit)) {
+                oneLane = false; // one lane and one checkpoint unit, or the block is a barrier
             }
             lane = l;
+            unit = u;
             cmds.add(new Cmd(dbMap.applyAsInt(db), argv));
         }
         if (cmds.isEmpty()) {
@@ -364,7 +369,7 @@ public final class StreamApplier {
         }
         long start = block.isEmpty() ? exec.startOffset() : block.get(0).startOffset();
         if (oneLane && lane >= 0) {
-            if (exec.endOffset() <= skipUpTo[lane]) {
+            if (exec.endOffset() <= skipUpTo[unit]) {
                 return;
             }
             Batch b = batches[lane];
@@ -389,7 +394,7 @@ public final class StreamApplier {
             filtered.increment();
             return;
         }
-        if (c.endOffset() <= skipUpTo[0] || !runnable(argv, null)) {
+        if (writer.barrierApplied(c.endOffset()) || !runnable(argv, null)) {
             return;
         }
         barrierGroup(java.util.Collections.singletonList(new Cmd(dbMap.applyAsInt(db), argv)), c.startOffset(), c.endOffset());
@@ -397,16 +402,16 @@ public final class StreamApplier {
 
     /** Drains every lane, applies the commands on lane 0 with every lane's checkpoint, drains again. */
     private void barrierGroup(List<Cmd> cmds, long start, long end) {
-        if (end <= skipUpTo[0]) {
+        if (writer.barrierApplied(end)) {
             return;
         }
         barriers.increment();
         flush();
-        target.drain();
+        writer.drain();
         Batch b = batches[0];
         b.addGroup(cmds, start);
         b.flushWithAllCheckpoints(end);
-        lanes.get(0).drain();
+        writer.drain();
     }
 
     /** Sends what the lanes have buffered (call when the source is idle, to keep lag low). */
@@ -414,25 +419,18 @@ public final class StreamApplier {
         for (Batch b : batches) {
             b.flush();
         }
-        target.flush();
+        writer.flush();
     }
 
     /** Waits until the target has confirmed everything sent. */
     public void drain() {
         flush();
-        target.drain();
+        writer.drain();
     }
 
     /** Removes the checkpoint keys (after a clean shutdown, when the file checkpoint is exact). */
     public void clearCheckpointKeys() {
-        byte[][] del = new byte[lanes.size() + 1][];
-        del[0] = Args.b("DEL");
-        for (int i = 0; i < lanes.size(); i++) {
-            del[i + 1] = checkpointKey(i);
-        }
-        lanes.get(0).send(0, del, r -> {});
-        lanes.get(0).flush();
-        lanes.get(0).drain();
+        writer.clearCheckpoints();
     }
 
     public static byte[] checkpointKey(int lane) {
@@ -472,12 +470,6 @@ public final class StreamApplier {
         return syncId + " " + offset + " " + dbAt(offset);
     }
 
-    /** One command with the target db it runs in. */
-    private record Cmd(int db, byte[][] argv) {}
-
-    /** Stands for the lane's checkpoint SETs among a transaction's replies. */
-    private static final byte[][] CHECKPOINT = new byte[0][];
-
     /** One lane's pending commands, and the start offsets of its unconfirmed batches. */
     private final class Batch {
         private final int lane;
@@ -486,7 +478,6 @@ public final class StreamApplier {
         private long firstAdded; // value of StreamApplier.added when the pending commands began
         private long lastEnd;
         private final ConcurrentLinkedQueue<Long> unconfirmed = new ConcurrentLinkedQueue<>();
-        private final ReplyCallback expectOk = this::expectOk;
 
         Batch(int lane) {
             this.lane = lane;
@@ -534,107 +525,69 @@ public final class StreamApplier {
             return Math.max(dispatched, lastEnd);
         }
 
-        /**
-         * Sends the pending commands and the lane's checkpoint as one transaction. The SELECT of the
-         * first command goes before MULTI; one the lane puts inside is one more EXEC reply, so the
-         * replies are matched to what was queued, not to the batch's positions.
-         */
+        /** Hands the pending commands to the writer, with the lane's checkpoint at {@code end}. */
         private void flushUpTo(long end, boolean allCheckpoints) {
             if (cmds.isEmpty()) {
                 return;
             }
-            Lane l = lanes.get(lane);
-            long start = firstStart;
-            unconfirmed.add(start); // before the buffer forgets it, so the applied offset never overshoots
+            unconfirmed.add(firstStart); // before the buffer forgets it, so the applied offset never overshoots
             List<Cmd> batch = new ArrayList<>(cmds);
-            List<byte[][]> queued = new ArrayList<>(batch.size() + 4); // EXEC reply i answers queued[i] (null: a SELECT)
-            List<String> refusedAtQueue = new ArrayList<>(0); // touched by the lane's reply thread only
-            l.send(batch.get(0).db(), new byte[][] {Args.b("MULTI")}, expectOk);
-            boolean selectedInside = false;
-            for (Cmd c : batch) {
-                selectedInside |= queue(l, c.db(), c.argv(), c.argv(), queued, refusedAtQueue);
-            }
-            // The checkpoint records the end of everything dispatched so far on this lane.
-            long ckpt = Math.max(end, 0);
-            for (int i = allCheckpoints ? 0 : lane; i < (allCheckpoints ? lanes.size() : lane + 1); i++) {
-                byte[][] set = {Args.b("SET"), checkpointKey(i), Args.b(checkpointValue(ckpt))};
-                selectedInside |= queue(l, 0, set, CHECKPOINT, queued, refusedAtQueue);
-            }
-            l.send(-1, new byte[][] {Args.b("EXEC")}, new ReplyCallback() {
-                @Override
-                public void onReply(Reply r) {
-                    if (r.isError()) {
-                        aborted((Reply.Error) r, batch.size(), refusedAtQueue);
-                    } else {
-                        execReply(r.asList(), queued);
-                    }
-                    applied.add(batch.size());
-                    unconfirmed.poll();
-                    ackIfWanted();
-                }
-
-                @Override
-                public void onFailure(Throwable cause) {
-                    // Applied or not is unknown until the lane's checkpoint key is read back: the
-                    // applied offset stays before this batch (it used to move past it, and a
-                    // resume then skipped a batch the target never ran).
-                    targetLost = true;
-                    fail("lost the target: " + cause.getMessage());
-                }
-            });
-            if (selectedInside) {
-                l.forgetDb(); // if the transaction is discarded its SELECTs never ran
+            long ckpt = Math.max(end, 0); // the end of everything dispatched so far on this lane
+            if (allCheckpoints) {
+                writer.writeBarrier(batch, ckpt, new Replies(batch.size()));
+            } else {
+                writer.write(lane, batch, ckpt, new Replies(batch.size()));
             }
             lastEnd = end;
             cmds.clear();
             firstStart = Long.MAX_VALUE;
         }
 
-        /** Queues one command of the transaction; returns whether the lane put a SELECT before it. */
-        private boolean queue(Lane l, int db, byte[][] argv, byte[][] stands, List<byte[][]> queued, List<String> refusedAtQueue) {
-            boolean selected = l.send(db, argv, r -> {
-                if (r.isError()) {
-                    refusedAtQueue.add(CommandTable.name(argv) + ": " + ((Reply.Error) r).message());
-                }
-            });
-            if (selected) {
-                queued.add(null);
-            }
-            queued.add(stands);
-            return selected;
-        }
+        /** What the target made of one batch of this lane (called on a reply thread). */
+        private final class Replies implements BatchReplies {
+            private final int commands;
 
-        private void expectOk(Reply r) {
-            if (r.isError()) {
-                fail("the target refused a replication step: " + ((Reply.Error) r).message());
+            Replies(int commands) {
+                this.commands = commands;
             }
-        }
 
-        /** EXEC refused: nothing of the batch ran (a command refused while queueing, OOM, READONLY, …). */
-        private void aborted(Reply.Error r, int commands, List<String> refusedAtQueue) {
-            String why = refusedAtQueue.isEmpty() ? r.message() : refusedAtQueue.get(0);
-            if (onError == OnError.SKIP) {
-                skippedErrors.add(commands - 1);
-                skipped("the target discarded a batch of " + commands + " commands (" + r.code() + ", first refused " + why + ")");
-            } else {
-                fail("the target discarded a batch of " + commands + " commands: it refused " + why);
+            @Override
+            public void rejected(byte[][] argv, String message) {
+                commandError(message, CommandTable.name(argv));
             }
-        }
 
-        private void execReply(List<Reply> results, List<byte[][]> queued) {
-            for (int i = 0; i < results.size() && i < queued.size(); i++) {
-                if (!results.get(i).isError()) {
-                    continue;
-                }
-                String message = ((Reply.Error) results.get(i)).message();
-                byte[][] what = queued.get(i);
-                if (what == null) {
-                    fail("the target refused SELECT: " + message);
-                } else if (what == CHECKPOINT) {
-                    fail("the target refused to record the checkpoint: " + message);
+            @Override
+            public void refused(String message) {
+                fail(message);
+            }
+
+            /** Nothing of the batch ran (a command refused while queueing, OOM, READONLY, …). */
+            @Override
+            public void discarded(Reply.Error r, String firstRefused) {
+                String why = firstRefused == null ? r.message() : firstRefused;
+                if (onError == OnError.SKIP) {
+                    skippedErrors.add(commands - 1);
+                    skipped("the target discarded a batch of " + commands + " commands (" + r.code() + ", first refused " + why + ")");
                 } else {
-                    commandError(message, CommandTable.name(what));
+                    fail("the target discarded a batch of " + commands + " commands: it refused " + why);
                 }
+                done();
+            }
+
+            @Override
+            public void done() {
+                applied.add(commands);
+                unconfirmed.poll();
+                ackIfWanted();
+            }
+
+            @Override
+            public void lost(Throwable cause) {
+                // Applied or not is unknown until the checkpoints are read back: the applied offset
+                // stays before this batch (it used to move past it, and a resume then skipped a
+                // batch the target never ran).
+                targetLost = true;
+                fail("lost the target: " + cause.getMessage());
             }
         }
 

@@ -64,6 +64,15 @@ public interface Target extends AutoCloseable {
      */
     default void prepareFullSync(boolean ours) {}
 
+    /**
+     * The checkpoint strategy for the stream of sync {@code syncId}: {@code value} makes a
+     * checkpoint's value for an offset, {@code applied} is what each unit's checkpoint said when the
+     * stream resumed (null: a new stream).
+     */
+    default BatchWriter batchWriter(String syncId, java.util.function.LongFunction<String> value, long[] applied) {
+        return new MultiExecBatchWriter(this, value, applied);
+    }
+
     @Override
     void close();
 }
