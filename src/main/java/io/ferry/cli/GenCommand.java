@@ -80,7 +80,7 @@ public final class GenCommand implements Callable<Integer> {
         AtomicLong done = new AtomicLong();
         RedisUri uri = RedisUri.parse(target);
         long t0 = System.nanoTime();
-        try (RedisTarget t = RedisTarget.open(uri, tls.toOptions(), lanes, 5000, 32L << 20);
+        try (io.ferry.target.Target t = io.ferry.target.Targets.open(uri, tls.toOptions(), lanes, 5000, 32L << 20);
                 Progress p = Progress.start("gen", 0, () -> 0, done::get)) {
             for (int db : spec.dbs()) {
                 t.requireDb(db, "--dbs " + db); // before the first key is written

@@ -148,7 +148,7 @@ public final class RestoreCommand implements Callable<Integer> {
         AtomicLongArray offsets = new AtomicLongArray(Math.max(1, rdbs.size()));
         long[] rdbEnds = new long[rdbs.size()];
         long[] filtered = new long[1];
-        try (RedisTarget t = RedisTarget.open(uri, tls.toOptions(), lanes, 10_000, 64L << 20)) {
+        try (io.ferry.target.Target t = io.ferry.target.Targets.open(uri, tls.toOptions(), lanes, 10_000, 64L << 20)) {
             requireDbs(t, rdbs, keyFilter, dbs);
             KeyApplier applier = new KeyApplier(t, onConflict, applied);
             LOG.info("restoring {}, {} MiB, into {} ({}, RESTORE payloads up to RDB {})",
@@ -197,7 +197,7 @@ public final class RestoreCommand implements Callable<Integer> {
     }
 
     /** Refuses, before the first write, a file whose keys would land in a db the target does not have. */
-    private void requireDbs(RedisTarget t, List<Path> rdbs, io.ferry.filter.KeyFilter keyFilter, IntUnaryOperator dbs) throws java.io.IOException {
+    private void requireDbs(io.ferry.target.Target t, List<Path> rdbs, io.ferry.filter.KeyFilter keyFilter, IntUnaryOperator dbs) throws java.io.IOException {
         if (targetDb != null) {
             t.requireDb(targetDb, "--target-db " + targetDb);
             return;
@@ -217,7 +217,7 @@ public final class RestoreCommand implements Callable<Integer> {
      * of them. A lane that fails (the target died) is recorded as the run's failure instead of
      * escaping, so the summary is still printed and the first failure (naming a key) is reported.
      */
-    private void finish(RedisTarget t, KeyApplier applier) {
+    private void finish(io.ferry.target.Target t, KeyApplier applier) {
         for (Lane l : t.lanes()) {
             try {
                 l.flush();
@@ -242,7 +242,7 @@ public final class RestoreCommand implements Callable<Integer> {
         return s;
     }
 
-    private long restoreFile(Path file, int idx, AtomicLongArray offsets, long[] rdbEnds, RedisTarget t, KeyApplier applier, ConvertStats converted,
+    private long restoreFile(Path file, int idx, AtomicLongArray offsets, long[] rdbEnds, io.ferry.target.Target t, KeyApplier applier, ConvertStats converted,
             ConvertOptions opt, IntUnaryOperator dbs, io.ferry.filter.KeyFilter keyFilter, long big, Path spill) throws Exception {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             RdbReader reader = new RdbReader(in, RdbReader.CaptureMode.raw(big, spill));

@@ -157,7 +157,7 @@ public final class SnapshotConverter implements RdbHandler {
      */
     private void setString(int db, KeyHeader h, RawValue raw, long now) {
         byte[] value = RdbStrings.decode(raw.bytes(), 1);
-        if (opt.bulkStrings() && h.expireAtMs == KeyHeader.NO_EXPIRE) {
+        if (opt.bulkStrings() && !target.clusterMode() && h.expireAtMs == KeyHeader.NO_EXPIRE) { // an MSET spans slots
             bulk(db, h, value);
             return;
         }

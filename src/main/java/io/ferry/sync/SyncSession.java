@@ -44,6 +44,7 @@ public final class SyncSession {
     private volatile ReplicaLink link; // until the pump runs; then the pump's (a reconnect replaces it)
     private volatile SourcePump pump;
     private volatile StreamApplier applier;
+    private volatile TargetLink targetLink;
     private volatile Spool spool;
     private static final long SPOOL_SEGMENT_BYTES = 64L << 20;
     private volatile String syncId = "?"; // names this sync in the target-side lane checkpoint keys (see Checkpoint)
@@ -91,13 +92,21 @@ public final class SyncSession {
                 .counter("errors_skipped", a == null ? 0 : a.skippedErrors.sum(), "Commands the target rejected, skipped under --on-error skip.")
                 .counter("unknown_commands", a == null ? 0 : a.unknownCommands.sum(), "Commands unknown to Ferry, forwarded as they are.")
                 .counter("barrier_commands", a == null ? 0 : a.barriers.sum(), "Commands applied in order across every lane (multi-key, scripts, FLUSHDB, unknown).")
+                .counter("split_blocks", a == null ? 0 : a.splitBlocks.sum(), "Source MULTI blocks and scripts split per slot: the target (a cluster) cannot run them whole.")
                 .counter("filtered_commands", a == null ? 0 : a.filtered.sum(), "Commands left out by the key/db filters.")
                 .counter("full_syncs", stats.fullSyncs.sum(), "Full syncs (snapshots) in this run.")
                 .counter("partial_syncs", stats.partialSyncs.sum(), "Resumptions of the stream without a snapshot.")
                 .counter("reconnects", stats.reconnects.sum(), "Source link reconnections.")
                 .counter("target_reconnects", stats.targetReconnects.sum(), "Target reconnections after a lost target link.")
+                .counter("target_redirects", targetRedirects(), "Writes sent again because the target's topology changed (MOVED, ASK, failover).")
                 .flag("second_full_sync_allowed", !opt.noSecondFullSync(), "Whether a lost stream may trigger another full sync.")
                 .build();
+    }
+
+    /** Writes sent again because the target's topology changed (a cluster's MOVED, ASK, failover). */
+    public long targetRedirects() {
+        TargetLink l = targetLink;
+        return l == null ? 0 : l.current().redirectsFollowed();
     }
 
     public boolean stopping() {
@@ -111,6 +120,7 @@ public final class SyncSession {
         }
         try (StateDirLock lock = StateDirLock.acquire(opt.stateDir());
                 TargetLink target = TargetLink.open(opt, stats, stopping::get)) {
+            targetLink = target;
             LOG.info("target {} is {}", opt.target().redacted(), target.current().features().describe());
             requireSourceDbsOnTarget(target.current());
             boolean everIncremental = false;
@@ -301,7 +311,14 @@ public final class SyncSession {
     /** Reads the per-lane checkpoint keys the applier keeps on the target (db 0). */
     private StreamApplier.LaneCheckpoints targetCheckpoints(TargetLink target, String forSync) {
         StreamApplier.LaneCheckpoints lanes = target.current().readCheckpoints(opt.lanes(), forSync);
-        LOG.info("target-side checkpoints per lane: {}", Arrays.toString(lanes.offsets()).replace(String.valueOf(Long.MIN_VALUE), "-"));
+        long[] o = lanes.offsets();
+        if (o.length <= 64) {
+            LOG.info("target-side checkpoints per lane: {}", Arrays.toString(o).replace(String.valueOf(Long.MIN_VALUE), "-"));
+        } else {
+            long[] kept = Arrays.stream(o).filter(x -> x != Long.MIN_VALUE).toArray();
+            LOG.info("target-side checkpoints: {} of {} units (slots) have one{}", kept.length, o.length,
+                    kept.length == 0 ? "" : ", offsets " + Arrays.stream(kept).min().getAsLong() + ".." + Arrays.stream(kept).max().getAsLong());
+        }
         return lanes;
     }
 

@@ -42,7 +42,7 @@ public sealed interface TargetSpec permits TargetSpec.Server, TargetSpec.AofFile
 
         @Override
         public Target open(int lanes) {
-            return RedisTarget.open(uri, tls, lanes, 10_000, 64L << 20);
+            return io.ferry.target.Targets.open(uri, tls, lanes, 10_000, 64L << 20);
         }
     }
 

@@ -37,6 +37,14 @@ public interface BatchWriter {
      */
     boolean barrierApplied(long end);
 
+    /**
+     * Whether a source block (MULTI/EXEC) whose keys span units is split per unit instead of being
+     * written as one barrier: where the target cannot run it as one transaction anyway (a cluster).
+     */
+    default boolean splitsBlocks() {
+        return false;
+    }
+
     void flush(int lane);
 
     void flush();

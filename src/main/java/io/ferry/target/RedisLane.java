@@ -11,13 +11,13 @@ import java.util.function.Consumer;
  * switches only when it changes. Several producers may share a lane (restoring several files at
  * once): send is serialised so a SELECT and the command it belongs to are never separated.
  */
-final class RedisLane implements Lane {
+public final class RedisLane implements Lane {
     private final PipelinedConnection conn;
     private final ReplyCallback onSelectReply;
     private int db = -1;
 
     /** {@code onSelectError} hears of a refused SELECT (a db the target does not have). */
-    RedisLane(PipelinedConnection conn, int initialDb, Consumer<String> onSelectError) {
+    public RedisLane(PipelinedConnection conn, int initialDb, Consumer<String> onSelectError) {
         this.conn = conn;
         this.db = initialDb;
         this.onSelectReply = r -> {

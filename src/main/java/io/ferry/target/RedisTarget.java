@@ -35,7 +35,11 @@ public final class RedisTarget implements Target {
 
     /** Connects {@code laneCount} pipelined connections with the given in-flight window each. */
     public static RedisTarget open(RedisUri uri, TlsOptions tls, int laneCount, int windowCommands, long windowBytes) {
-        RedisConnection probe = RedisConnection.open(uri, tls, Duration.ofSeconds(10));
+        return open(uri, tls, RedisConnection.open(uri, tls, Duration.ofSeconds(10)), laneCount, windowCommands, windowBytes);
+    }
+
+    /** As {@link #open(RedisUri, TlsOptions, int, int, long)}, taking over {@code probe}, a connection to {@code uri}. */
+    public static RedisTarget open(RedisUri uri, TlsOptions tls, RedisConnection probe, int laneCount, int windowCommands, long windowBytes) {
         RedisTarget t;
         try {
             t = new RedisTarget(uri, probe(probe), probe);
@@ -94,20 +98,25 @@ public final class RedisTarget implements Target {
     @Override
     public boolean hasFunctionLibrary(String name) {
         synchronized (probe) {
-            Reply r = probe.call("FUNCTION", "LIST", "LIBRARYNAME", name);
-            if (r.isError()) {
-                return false;
-            }
-            for (Reply lib : r.asList()) {
-                List<Reply> kv = lib.asList();
-                for (int i = 0; i + 1 < kv.size(); i += 2) {
-                    if (kv.get(i).asString().equals("library_name") && kv.get(i + 1).asString().equals(name)) {
-                        return true; // LIBRARYNAME is a pattern: only an exact name counts
-                    }
-                }
-            }
+            return hasFunctionLibrary(probe, name);
+        }
+    }
+
+    /** Whether the server behind {@code c} has a function library named exactly {@code name}. */
+    public static boolean hasFunctionLibrary(RedisConnection c, String name) {
+        Reply r = c.call("FUNCTION", "LIST", "LIBRARYNAME", name);
+        if (r.isError()) {
             return false;
         }
+        for (Reply lib : r.asList()) {
+            List<Reply> kv = lib.asList();
+            for (int i = 0; i + 1 < kv.size(); i += 2) {
+                if (kv.get(i).asString().equals("library_name") && kv.get(i + 1).asString().equals(name)) {
+                    return true; // LIBRARYNAME is a pattern: only an exact name counts
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether the target knows this command and takes this many arguments (null: it does not). */

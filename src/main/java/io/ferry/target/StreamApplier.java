@@ -55,6 +55,8 @@ public final class StreamApplier {
     public final LongAdder unknownCommands = new LongAdder();
     public final LongAdder filtered = new LongAdder();
     public final LongAdder barriers = new LongAdder();
+    /** Source blocks (MULTI/EXEC, scripts) split per checkpoint unit because the target cannot run them whole. */
+    public final LongAdder splitBlocks = new LongAdder();
 
     private int db;
     private final int startDb;
@@ -322,7 +324,9 @@ public final class StreamApplier {
         int lane = -1;
         int unit = -1;
         boolean oneLane = true;
+        boolean allKeyed = true;
         List<Cmd> cmds = new ArrayList<>();
+        List<byte[]> keys = new ArrayList<>(); // of each command in cmds (null: none)
         int dbBefore = db;
         for (ReplCommand c : block) {
             CommandTable.Command cmd = CommandTable.lookup(c.argv()[0]);
@@ -355,6 +359,21 @@ public final class StreamApplier {
                 }
                 continue;
             }
+            if (key == null && writer.splitsBlocks() && (k == CommandTable.Kind.SPLIT_KEYS || k == CommandTable.Kind.SPLIT_PAIRS)) {
+                // A multi-key DEL or MSET inside a block that is split anyway: one command per key.
+                boolean pairs = k == CommandTable.Kind.SPLIT_PAIRS;
+                for (int i = 1; i + (pairs ? 1 : 0) < argv.length; i += pairs ? 2 : 1) {
+                    if (!accepted(argv[i], cmd.type())) {
+                        continue;
+                    }
+                    cmds.add(new Cmd(dbMap.applyAsInt(db), pairs ? new byte[][] {Args.b("SET"), argv[i], argv[i + 1]} : new byte[][] {argv[0], argv[i]}));
+                    keys.add(argv[i]);
+                }
+                oneLane = false;
+                continue;
+            }
+            allKeyed &= key != null;
+            keys.add(key);
             int l = key == null ? -2 : laneIndex(key);
             int u = key == null ? -2 : writer.unitOf(key, l);
             if (l == -2 || lane >= 0 && (l != lane || u != unit)) {
@@ -380,7 +399,34 @@ public final class StreamApplier {
             b.flushThrough(exec.endOffset());
             return;
         }
+        if (allKeyed && writer.splitsBlocks()) {
+            splitBlock(cmds, keys, start, exec.endOffset());
+            return;
+        }
         barrierGroup(cmds, start, exec.endOffset());
+    }
+
+    /**
+     * A block whose keys span checkpoint units on a target that cannot run it as one transaction
+     * (a cluster: one slot per transaction): each unit's commands go, in order, with that unit's
+     * next batch, so each part is applied exactly once, though not atomically with the others.
+     */
+    private void splitBlock(List<Cmd> cmds, List<byte[]> keys, long start, long end) {
+        splitBlocks.increment();
+        java.util.Map<Integer, List<Cmd>> byLane = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < cmds.size(); i++) {
+            int lane = laneIndex(keys.get(i));
+            if (end <= skipUpTo[writer.unitOf(keys.get(i), lane)]) {
+                continue; // this part was applied before the restart
+            }
+            byLane.computeIfAbsent(lane, x -> new ArrayList<>()).add(cmds.get(i));
+        }
+        for (var e : byLane.entrySet()) {
+            Batch b = batches[e.getKey()];
+            b.flush();
+            b.addGroup(e.getValue(), start);
+            b.flushThrough(end);
+        }
     }
 
     private void barrier(ReplCommand c) {

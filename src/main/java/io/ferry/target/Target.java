@@ -73,6 +73,11 @@ public interface Target extends AutoCloseable {
         return new MultiExecBatchWriter(this, value, applied);
     }
 
+    /** Redirections followed and writes retried because the target's topology changed (a cluster's MOVED, ASK, failover). */
+    default long redirectsFollowed() {
+        return 0;
+    }
+
     @Override
     void close();
 }

@@ -12,18 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * (EXECABORT): knowing up front lets {@code --on-error skip} skip just that command, and
  * {@code fail} stop before sending it. Servers without COMMAND (before 2.8.13) are trusted.
  */
-final class TargetCommands {
+public final class TargetCommands {
     private static final int UNKNOWN = 0;
     private final RedisConnection probe;
     private final ConcurrentHashMap<String, Integer> arity = new ConcurrentHashMap<>();
     private volatile boolean unsupported;
 
-    TargetCommands(RedisConnection probe) {
+    public TargetCommands(RedisConnection probe) {
         this.probe = probe;
     }
 
     /** Why the target would refuse command {@code name} (upper case) with {@code argc} arguments before running it, or null. */
-    String refusalOf(String name, int argc) {
+    public String refusalOf(String name, int argc) {
         if (unsupported) {
             return null;
         }

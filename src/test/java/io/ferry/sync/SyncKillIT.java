@@ -31,7 +31,7 @@ class SyncKillIT {
     }
 
     /** The offset the replica (Ferry) last acked, from the source's INFO replication. */
-    private static long ackedOffset(RedisConnection source) {
+    static long ackedOffset(RedisConnection source) {
         Matcher m = Pattern.compile("slave0:.*offset=(\\d+)").matcher(source.call("INFO", "replication").asString());
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }

@@ -18,8 +18,10 @@ public final class WriteLoad implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong ops = new AtomicLong();
     private volatile Throwable failure;
+    private final boolean db0Only;
 
-    private WriteLoad(RedisUri uri, long seed, long maxOps) {
+    private WriteLoad(RedisUri uri, long seed, long maxOps, boolean db0Only) {
+        this.db0Only = db0Only;
         thread = new Thread(() -> run(uri, seed, maxOps), "write-load");
         thread.setDaemon(true);
         thread.start();
@@ -27,7 +29,12 @@ public final class WriteLoad implements AutoCloseable {
 
     /** Starts writing; stops by itself after {@code maxOps} commands (or at {@link #close()}). */
     public static WriteLoad start(RedisUri uri, long seed, long maxOps) {
-        return new WriteLoad(uri, seed, maxOps);
+        return new WriteLoad(uri, seed, maxOps, false);
+    }
+
+    /** The same load in db 0 only (for a cluster target): no SELECT, no FLUSHDB. */
+    public static WriteLoad startInDb0(RedisUri uri, long seed, long maxOps) {
+        return new WriteLoad(uri, seed, maxOps, true);
     }
 
     public long ops() {
@@ -49,7 +56,7 @@ public final class WriteLoad implements AutoCloseable {
             while (running.get() && ops.get() < maxOps) {
                 int k = rnd.nextInt(500);
                 String key = "load:" + k;
-                int db = rnd.nextInt(10) == 0 ? 2 : 0;
+                int db = rnd.nextInt(10) == 0 && !db0Only ? 2 : 0;
                 c.send(cmd("SELECT", Integer.toString(db)), r -> {});
                 switch (rnd.nextInt(16)) {
                     case 0: c.send(cmd("SET", key + ":s", "v" + rnd.nextInt()), r -> {}); break;
@@ -75,14 +82,16 @@ public final class WriteLoad implements AutoCloseable {
                     case 12: c.send(cmd("DEL", key + ":s", key + ":l"), r -> {}); break;
                     case 13: c.send(cmd("MSET", key + ":m1", "a", "load:" + (k + 1) + ":m2", "b"), r -> {}); break;
                     case 14:
-                        if (rnd.nextInt(50) == 0) {
+                        if (rnd.nextInt(50) == 0 && !db0Only) {
                             c.send(cmd("SELECT", "3"), r -> {});
                             c.send(cmd("FLUSHDB"), r -> {});
                         } else {
                             c.send(cmd("SREM", key + ":set", "m" + rnd.nextInt(100)), r -> {});
                         }
                         break;
-                    default: c.send(cmd("SELECT", "3"), r -> {}); c.send(cmd("SET", "db3:" + k, "v"), r -> {});
+                    default:
+                        c.send(cmd("SELECT", db0Only ? "0" : "3"), r -> {});
+                        c.send(cmd("SET", "db3:" + k, "v"), r -> {});
                 }
                 ops.incrementAndGet();
                 if (ops.get() % 200 == 0) {
