@@ -1,7 +1,6 @@
 package io.ferry.cli;
 
 import io.ferry.status.StatusServer;
-import io.ferry.sync.SyncSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +10,7 @@ final class StatusEndpoint {
 
     private StatusEndpoint() {}
 
-    static AutoCloseable start(String host, Integer port, SyncSession session) throws java.io.IOException {
+    static AutoCloseable start(String host, Integer port, io.ferry.sync.SyncCoordinator session) throws java.io.IOException {
         if (port == null) {
             return () -> {};
         }

@@ -108,7 +108,7 @@ public final class SyncCommand implements Callable<Integer> {
                 io.ferry.sync.TargetSpec.parse(target, tls.toOptions()), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
                 noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
                 statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor));
-        SyncSession session = new SyncSession(opt);
+        io.ferry.sync.SyncCoordinator session = io.ferry.sync.SyncCoordinator.plan(opt);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             if (!session.stopping()) {
@@ -128,7 +128,13 @@ public final class SyncCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        statusLine.scheduleAtFixedRate(() -> statusLine(session.stats()), 5, 5, TimeUnit.SECONDS);
+        statusLine.scheduleAtFixedRate(() -> {
+            var names = session.partitions();
+            var all = session.sessions();
+            for (int i = 0; i < all.size(); i++) {
+                statusLine(names.get(i), all.get(i).stats());
+            }
+        }, 5, 5, TimeUnit.SECONDS);
         AutoCloseable status = StatusEndpoint.start(statusHost, statusPort, session);
         LOG.info("sync {} → {} (state in {})", opt.source().redacted(), opt.target().redacted(), stateDir.toAbsolutePath());
         try {
@@ -150,9 +156,9 @@ public final class SyncCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void statusLine(SyncStats s) {
+    private static void statusLine(String shard, SyncStats s) {
         if (s.state.equals("incremental")) {
-            LOG.info(String.format("incremental: %,.0f ops/s, lag %,d bytes / %.2f s, applied offset %d", s.opsPerSecond, s.lagBytes(), s.lagSeconds,
+            LOG.info(String.format((shard.isEmpty() ? "" : "shard " + shard + ": ") + "incremental: %,.0f ops/s, lag %,d bytes / %.2f s, applied offset %d", s.opsPerSecond, s.lagBytes(), s.lagSeconds,
                     s.appliedOffset.get()));
         }
     }

@@ -49,10 +49,20 @@ public final class SyncSession {
     private static final long SPOOL_SEGMENT_BYTES = 64L << 20;
     private volatile String syncId = "?"; // names this sync in the target-side lane checkpoint keys (see Checkpoint)
     private final String shape; // the filters and db mapping: what a checkpoint is only valid for
+    private final String partition;
     private final java.util.concurrent.Semaphore ackWanted = new java.util.concurrent.Semaphore(0); // a GETACK wants an ACK now
 
     public SyncSession(SyncOptions opt) {
+        this(opt, "");
+    }
+
+    /**
+     * One partition of a run: the source shard {@code opt.source()}, named {@code partition} in the
+     * checkpoint keys it keeps on the target ("" for a run with a single source).
+     */
+    public SyncSession(SyncOptions opt, String partition) {
         this.opt = opt;
+        this.partition = partition;
         this.store = new CheckpointStore(opt.stateDir());
         this.shape = opt.filter().describe() + "; " + (opt.dbMap() instanceof io.ferry.filter.DbMap m ? m.describe() : "custom db map");
     }
@@ -310,7 +320,7 @@ public final class SyncSession {
 
     /** Reads the per-lane checkpoint keys the applier keeps on the target (db 0). */
     private StreamApplier.LaneCheckpoints targetCheckpoints(TargetLink target, String forSync) {
-        StreamApplier.LaneCheckpoints lanes = target.current().readCheckpoints(opt.lanes(), forSync);
+        StreamApplier.LaneCheckpoints lanes = target.current().readCheckpoints(opt.lanes(), forSync, partition);
         long[] o = lanes.offsets();
         if (o.length <= 64) {
             LOG.info("target-side checkpoints per lane: {}", Arrays.toString(o).replace(String.valueOf(Long.MIN_VALUE), "-"));
@@ -387,7 +397,7 @@ public final class SyncSession {
         long from = streamBase;
         int db = startDb;
         while (true) {
-            StreamApplier a = new StreamApplier(target.current(), opt.onError(), syncId, from, db, skip, opt.filter(), opt.dbMap(), 1000,
+            StreamApplier a = new StreamApplier(target.current(), partition, opt.onError(), syncId, from, db, skip, opt.filter(), opt.dbMap(), 1000,
                     ackWanted::release);
             applier = a;
             if (stream(a, spool, anchor, from)) {

@@ -18,13 +18,15 @@ public final class MultiExecBatchWriter implements BatchWriter {
     private final List<Lane> lanes;
     private final LongFunction<String> value;
     private final long[] applied;
+    private final String partition;
 
     /**
      * {@code value} makes the checkpoint key's value for an offset; {@code applied} holds what each
      * lane's key said at the start (null: nothing).
      */
-    public MultiExecBatchWriter(Target target, LongFunction<String> value, long[] applied) {
+    public MultiExecBatchWriter(Target target, String partition, LongFunction<String> value, long[] applied) {
         this.target = target;
+        this.partition = partition;
         this.lanes = target.lanes();
         this.value = value;
         this.applied = applied;
@@ -76,7 +78,7 @@ public final class MultiExecBatchWriter implements BatchWriter {
         byte[][] del = new byte[lanes.size() + 1][];
         del[0] = Args.b("DEL");
         for (int i = 0; i < lanes.size(); i++) {
-            del[i + 1] = StreamApplier.checkpointKey(i);
+            del[i + 1] = StreamApplier.checkpointKey(partition, i);
         }
         lanes.get(0).send(0, del, r -> {});
         lanes.get(0).flush();
@@ -106,7 +108,7 @@ public final class MultiExecBatchWriter implements BatchWriter {
         }
         byte[] v = Args.b(value.apply(checkpoint));
         for (int i = fromLane; i < toLane; i++) {
-            selectedInside |= queue(l, 0, new byte[][] {Args.b("SET"), StreamApplier.checkpointKey(i), v}, CHECKPOINT, queued, refusedAtQueue);
+            selectedInside |= queue(l, 0, new byte[][] {Args.b("SET"), StreamApplier.checkpointKey(partition, i), v}, CHECKPOINT, queued, refusedAtQueue);
         }
         l.send(-1, new byte[][] {Args.b("EXEC")}, new ReplyCallback() {
             @Override

@@ -86,9 +86,9 @@ public final class RedisTarget implements Target {
     }
 
     @Override
-    public StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId) {
+    public StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId, String partition) {
         synchronized (probe) {
-            StreamApplier.LaneCheckpoints c = StreamApplier.readCheckpoints(probe, laneCount, syncId);
+            StreamApplier.LaneCheckpoints c = StreamApplier.readCheckpoints(probe, laneCount, syncId, partition);
             probe.call("SELECT", Integer.toString(uri.db() == null ? 0 : uri.db()));
             return c;
         }

@@ -43,6 +43,7 @@ public final class StreamApplier {
     private final KeyFilter filter;
     private final IntUnaryOperator dbMap;
     private final BatchWriter writer;
+    private final String partition; // "" for a single source; else the target also holds other shards' keys
     private final long[] skipUpTo; // per checkpoint unit: commands ending at or before this were applied before a crash
     private final Batch[] batches;
     private final int batchCommands;
@@ -79,6 +80,12 @@ public final class StreamApplier {
      */
     public StreamApplier(Target target, OnError onError, String syncId, long startOffset, int startDb, long[] skipUpTo,
             KeyFilter filter, IntUnaryOperator dbMap, int batchCommands, Runnable onGetAck) {
+        this(target, "", onError, syncId, startOffset, startDb, skipUpTo, filter, dbMap, batchCommands, onGetAck);
+    }
+
+    /** For source partition {@code partition} ("" for a single source), whose checkpoints are kept apart from the others'. */
+    public StreamApplier(Target target, String partition, OnError onError, String syncId, long startOffset, int startDb, long[] skipUpTo,
+            KeyFilter filter, IntUnaryOperator dbMap, int batchCommands, Runnable onGetAck) {
         this.target = target;
         this.lanes = target.lanes();
         this.onError = onError;
@@ -87,7 +94,8 @@ public final class StreamApplier {
         this.dbMap = dbMap;
         this.batchCommands = batchCommands;
         this.onGetAck = onGetAck;
-        this.writer = target.batchWriter(syncId, this::checkpointValue, skipUpTo);
+        this.writer = target.batchWriter(syncId, partition, this::checkpointValue, skipUpTo);
+        this.partition = partition;
         this.skipUpTo = skipUpTo != null ? skipUpTo : new long[writer.units()];
         if (skipUpTo == null) {
             java.util.Arrays.fill(this.skipUpTo, Long.MIN_VALUE);
@@ -435,6 +443,15 @@ public final class StreamApplier {
             filtered.increment(); // would touch keys outside the filter
             return;
         }
+        if (!partition.isEmpty() && (name.equals("FLUSHALL") || name.equals("FLUSHDB") || name.equals("SWAPDB"))) {
+            String why = "source shard " + partition + " sent " + name + ", which on the target would also erase the other shards' keys";
+            if (onError == OnError.SKIP) {
+                skipped(why + ": skipped");
+            } else {
+                fail(why + "; stopped before applying it (use --on-error skip to count such commands and go on)");
+            }
+            return;
+        }
         byte[][] argv = filter.acceptsDb(db) ? DbArguments.map(c.argv(), db, dbMap, filter::acceptsDb) : null;
         if (argv == null) {
             filtered.increment();
@@ -480,7 +497,12 @@ public final class StreamApplier {
     }
 
     public static byte[] checkpointKey(int lane) {
-        return Args.b(CHECKPOINT_KEY + lane);
+        return checkpointKey("", lane);
+    }
+
+    /** {@code __ferry_checkpoint:[partition:]lane}. */
+    public static byte[] checkpointKey(String partition, int lane) {
+        return Args.b(CHECKPOINT_KEY + (partition.isEmpty() ? "" : partition + ":") + lane);
     }
 
     /** Per lane: applied up to {@code offsets[i]} (Long.MIN_VALUE: no key of this sync), where db {@code dbs[i]} was selected. */
@@ -504,9 +526,13 @@ public final class StreamApplier {
 
     /** Reads the lane checkpoint keys that an applier of sync {@code syncId} left on a server (db 0). */
     public static LaneCheckpoints readCheckpoints(io.ferry.resp.RedisConnection target, int lanes, String syncId) {
+        return readCheckpoints(target, lanes, syncId, "");
+    }
+
+    public static LaneCheckpoints readCheckpoints(io.ferry.resp.RedisConnection target, int lanes, String syncId, String partition) {
         target.call("SELECT", "0");
         return LaneCheckpoints.of(lanes, syncId, i -> {
-            Reply r = target.call(Args.b("GET"), checkpointKey(i));
+            Reply r = target.call(Args.b("GET"), checkpointKey(partition, i));
             return r.isError() || r.isNull() ? null : r.asString();
         });
     }

@@ -52,10 +52,10 @@ public interface Target extends AutoCloseable {
     boolean hasFunctionLibrary(String name);
 
     /**
-     * What each lane of sync {@code syncId} recorded with its last applied batch (the
+     * What each lane of sync {@code syncId} (of source partition {@code partition}, "" for a single source) recorded with its last applied batch (the
      * {@code __ferry_checkpoint:<lane>} keys a lane writes in the same transaction as its commands).
      */
-    StreamApplier.LaneCheckpoints readCheckpoints(int lanes, String syncId);
+    StreamApplier.LaneCheckpoints readCheckpoints(int lanes, String syncId, String partition);
 
     /**
      * A full sync is about to write its snapshot; {@code ours} says the target already holds an
@@ -65,12 +65,12 @@ public interface Target extends AutoCloseable {
     default void prepareFullSync(boolean ours) {}
 
     /**
-     * The checkpoint strategy for the stream of sync {@code syncId}: {@code value} makes a
+     * The checkpoint strategy for the stream of sync {@code syncId} from source partition {@code partition}: {@code value} makes a
      * checkpoint's value for an offset, {@code applied} is what each unit's checkpoint said when the
      * stream resumed (null: a new stream).
      */
-    default BatchWriter batchWriter(String syncId, java.util.function.LongFunction<String> value, long[] applied) {
-        return new MultiExecBatchWriter(this, value, applied);
+    default BatchWriter batchWriter(String syncId, String partition, java.util.function.LongFunction<String> value, long[] applied) {
+        return new MultiExecBatchWriter(this, partition, value, applied);
     }
 
     /** Redirections followed and writes retried because the target's topology changed (a cluster's MOVED, ASK, failover). */

@@ -273,7 +273,7 @@ public final class MemoryTarget implements Target {
     }
 
     @Override
-    public io.ferry.target.StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId) {
+    public io.ferry.target.StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId, String partition) {
         return io.ferry.target.StreamApplier.LaneCheckpoints.of(laneCount, syncId,
                 i -> (String) get(0, io.ferry.target.StreamApplier.CHECKPOINT_KEY + i));
     }

@@ -266,7 +266,7 @@ public final class AofFileTarget implements Target {
     }
 
     @Override
-    public StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId) {
+    public StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId, String partition) {
         return StreamApplier.LaneCheckpoints.of(laneCount, syncId, checkpoints::get);
     }
 

@@ -5,6 +5,7 @@ import io.ferry.resp.RedisConnection;
 import io.ferry.resp.Reply;
 import io.ferry.resp.ReplyCallback;
 import io.ferry.route.CommandTable;
+import io.ferry.route.SlotMap;
 import io.ferry.route.Slots;
 import io.ferry.target.BatchReplies;
 import io.ferry.target.BatchWriter;
@@ -48,15 +49,17 @@ final class ClusterBatchWriter implements BatchWriter {
 
     private final ClusterTarget target;
     private final String syncId;
+    private final SlotCheckpoints checkpoints;
     private final LongFunction<String> value;
     private final long[] expected = new long[Slots.COUNT]; // the checkpoint offset last written per slot (MIN_VALUE: none of this sync)
     private final long resumedMax; // the furthest checkpoint on the target when the stream resumed
     private final List<ClusterLane> lanes;
     private final LaneState[] states;
 
-    ClusterBatchWriter(ClusterTarget target, String syncId, LongFunction<String> value, long[] applied) {
+    ClusterBatchWriter(ClusterTarget target, String syncId, SlotCheckpoints checkpoints, LongFunction<String> value, long[] applied) {
         this.target = target;
         this.syncId = syncId;
+        this.checkpoints = checkpoints;
         this.value = value;
         this.lanes = target.clusterLanes();
         this.states = new LaneState[lanes.size()];
@@ -161,7 +164,7 @@ final class ClusterBatchWriter implements BatchWriter {
         a.add(Args.b(syncId));
         a.add(Args.b(groups.size()));
         for (Group g : groups) {
-            a.add(SlotCheckpoints.key(g.slot));
+            a.add(checkpoints.key(g.slot));
             a.add(SlotCheckpoints.probe(g.slot));
             a.add(Args.b(g.prev == Long.MIN_VALUE ? "" : syncId + " " + g.prev + " "));
             a.add(Args.b(value.apply(g.next)));
@@ -324,7 +327,7 @@ final class ClusterBatchWriter implements BatchWriter {
             for (Cmd c : g.cmds) {
                 l.send(0, c.argv(), queued::add);
             }
-            l.send(0, new byte[][] {Args.b("SET"), SlotCheckpoints.key(g.slot), Args.b(value.apply(g.next))}, queued::add);
+            l.send(0, new byte[][] {Args.b("SET"), checkpoints.key(g.slot), Args.b(value.apply(g.next))}, queued::add);
             l.send(0, new byte[][] {Args.b("EXEC")}, r -> exec[0] = r);
             l.drain();
             last = exec[0];
@@ -521,7 +524,7 @@ final class ClusterBatchWriter implements BatchWriter {
     public void clearCheckpoints() {
         for (String m : target.map().masters()) {
             try (RedisConnection c = target.connect(m)) {
-                for (byte[] key : SlotCheckpoints.keysOn(c)) {
+                for (byte[] key : checkpoints.keysOn(c)) {
                     c.call(new byte[][] {Args.b("DEL"), key});
                 }
             }

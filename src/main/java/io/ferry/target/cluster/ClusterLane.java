@@ -5,6 +5,7 @@ import io.ferry.resp.PipelinedConnection;
 import io.ferry.resp.Reply;
 import io.ferry.resp.ReplyCallback;
 import io.ferry.route.CommandTable;
+import io.ferry.route.SlotMap;
 import io.ferry.route.Slots;
 import io.ferry.target.Lane;
 import io.ferry.target.RedisLane;

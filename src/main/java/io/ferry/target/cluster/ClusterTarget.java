@@ -5,6 +5,7 @@ import io.ferry.resp.RedisConnection;
 import io.ferry.resp.RedisUri;
 import io.ferry.resp.Reply;
 import io.ferry.resp.TlsOptions;
+import io.ferry.route.SlotMap;
 import io.ferry.route.Slots;
 import io.ferry.target.BatchWriter;
 import io.ferry.target.Lane;
@@ -210,11 +211,11 @@ public final class ClusterTarget implements Target {
 
     /** The per-slot checkpoint keys on every master (a unit is a slot). */
     @Override
-    public StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId) {
+    public StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId, String partition) {
         String[] values = new String[Slots.COUNT];
         for (String m : map.masters()) {
             try (RedisConnection c = connect(m)) {
-                for (byte[] key : SlotCheckpoints.keysOn(c)) {
+                for (byte[] key : SlotCheckpoints.keysOn(c, partition)) {
                     Reply v = c.call(new byte[][] {io.ferry.convert.Args.b("GET"), key});
                     if (!v.isError() && !v.isNull()) {
                         values[Slots.of(key)] = v.asString();
@@ -226,8 +227,8 @@ public final class ClusterTarget implements Target {
     }
 
     @Override
-    public BatchWriter batchWriter(String syncId, LongFunction<String> value, long[] applied) {
-        return new ClusterBatchWriter(this, syncId, value, applied);
+    public BatchWriter batchWriter(String syncId, String partition, LongFunction<String> value, long[] applied) {
+        return new ClusterBatchWriter(this, syncId, new SlotCheckpoints(partition), value, applied);
     }
 
     List<ClusterLane> clusterLanes() {

@@ -1,8 +1,7 @@
-package io.ferry.target.cluster;
+package io.ferry.route;
 
 import io.ferry.resp.RedisConnection;
 import io.ferry.resp.Reply;
-import io.ferry.route.Slots;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +54,16 @@ public final class SlotMap {
 
     public List<String> masters() {
         return masters;
+    }
+
+    /** The first slot whose master differs between this map and {@code other}, or -1 when they agree. */
+    public int firstDifference(SlotMap other) {
+        for (int s = 0; s < owner.length; s++) {
+            if (!java.util.Objects.equals(owner[s], other.owner[s])) {
+                return s;
+            }
+        }
+        return -1;
     }
 
     /** The first slot no master serves, or -1 when every slot is served. */

@@ -1,0 +1,211 @@
+package io.ferry.sync;
+
+import io.ferry.checkpoint.StateDirLock;
+import io.ferry.checkpoint.SyncStateException;
+import io.ferry.resp.RedisConnection;
+import io.ferry.resp.RedisUri;
+import io.ferry.route.SlotMap;
+import io.ferry.status.StatusSnapshot;
+import io.ferry.target.cluster.ClusterTarget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a sync over every partition of the source: one {@link SyncSession} for a standalone
+ * source, one per master for a Redis Cluster source (each its own replica link, spool, offsets and
+ * checkpoint, in {@code state-dir/shards/host_port}). It owns and joins the partitions' threads:
+ * the first failure stops them all and is what the run ends with. A cluster source's slot map is
+ * watched: a slot that changes owner on the source stops the run with one line, since following
+ * a source reshard is not supported yet.
+ */
+public final class SyncCoordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncCoordinator.class);
+    private static final Duration WATCH_EVERY = Duration.ofSeconds(2);
+
+    private final SyncOptions opt;
+    private final Map<String, SyncSession> sessions; // partition name -> session
+    private final SlotMap sourceMap; // null for a standalone source
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    private SyncCoordinator(SyncOptions opt, Map<String, SyncSession> sessions, SlotMap sourceMap) {
+        this.opt = opt;
+        this.sessions = sessions;
+        this.sourceMap = sourceMap;
+    }
+
+    /** Finds the source's partitions: the whole source, or each master of a cluster. */
+    public static SyncCoordinator plan(SyncOptions opt) {
+        SlotMap map;
+        try (RedisConnection c = RedisConnection.open(opt.source(), opt.sourceTls(), Duration.ofSeconds(10))) {
+            map = ClusterTarget.isCluster(c) ? SlotMap.read(c) : null;
+        }
+        Map<String, SyncSession> sessions = new LinkedHashMap<>();
+        if (map == null) {
+            sessions.put("", new SyncSession(opt));
+            return new SyncCoordinator(opt, sessions, null);
+        }
+        if (opt.target() instanceof TargetSpec.AofFile) {
+            throw new io.ferry.cli.UserError("a cluster source has " + map.masters().size()
+                    + " shards, and one AOF file cannot hold several streams; sync into a server or a cluster, or take one file per shard");
+        }
+        for (String master : map.masters()) {
+            sessions.put(master, new SyncSession(forShard(opt, master), master));
+        }
+        LOG.info("source cluster: {} masters, one partition each ({})", map.masters().size(), String.join(", ", map.masters()));
+        return new SyncCoordinator(opt, sessions, map);
+    }
+
+    private static SyncOptions forShard(SyncOptions o, String master) {
+        int colon = master.lastIndexOf(':');
+        RedisUri s = o.source();
+        RedisUri uri = new RedisUri(master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)), s.user(), s.password(), null, s.tls());
+        Path dir = o.stateDir().resolve("shards").resolve(master.replace(':', '_'));
+        return new SyncOptions(uri, o.sourceTls(), o.target(), dir, o.onConflict(), o.onError(), o.lanes(), o.filter(), o.dbMap(), o.noSecondFullSync(),
+                o.spoolMaxBytes(), o.bigKeyBytes(), o.ackInterval(), o.listeningPort(), o.targetReconnectFor());
+    }
+
+    public List<SyncSession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    /** The partition names, in order ("" for a standalone source). */
+    public List<String> partitions() {
+        return List.copyOf(sessions.keySet());
+    }
+
+    public void stop() {
+        stopping.set(true);
+        sessions.values().forEach(SyncSession::stop);
+    }
+
+    public boolean stopping() {
+        return stopping.get();
+    }
+
+    /** Runs every partition until {@link #stop()} or the first failure, which is thrown once all have stopped. */
+    public void run() throws Exception {
+        if (sourceMap == null) {
+            sessions.values().iterator().next().run();
+            return;
+        }
+        Files.createDirectories(opt.stateDir());
+        try (StateDirLock lock = StateDirLock.acquire(opt.stateDir())) {
+            requireSameShards();
+            AtomicReference<Throwable> first = new AtomicReference<>();
+            List<Thread> threads = new ArrayList<>();
+            for (Map.Entry<String, SyncSession> e : sessions.entrySet()) {
+                Thread t = new Thread(() -> {
+                    try {
+                        e.getValue().run();
+                    } catch (Throwable x) {
+                        if (first.compareAndSet(null, x)) {
+                            LOG.error("shard {} stopped: {}", e.getKey(), x.getMessage());
+                        }
+                        stop();
+                    }
+                }, "ferry-shard-" + e.getKey());
+                threads.add(t);
+                t.start();
+            }
+            try {
+                watchSourceSlots(threads, first);
+            } finally {
+                stop();
+                for (Thread t : threads) {
+                    t.join();
+                }
+            }
+            Throwable f = first.get();
+            if (f instanceof Exception x) {
+                throw x;
+            }
+            if (f instanceof Error x) {
+                throw x;
+            }
+        }
+    }
+
+    /** A state dir keeps the shards it was made for: another set of masters is another migration. */
+    private void requireSameShards() throws IOException {
+        Path file = opt.stateDir().resolve("shards.txt");
+        String now = String.join("\n", sessions.keySet());
+        if (Files.exists(file)) {
+            String before = Files.readString(file).strip();
+            if (!before.equals(now)) {
+                throw new SyncStateException("the state directory " + opt.stateDir() + " was made for the source masters " + before.replace('\n', ' ')
+                        + ", but the source now has " + now.replace('\n', ' ') + "; use a new --state-dir (and an empty target) for this layout");
+            }
+        } else {
+            Files.writeString(file, now + "\n");
+        }
+    }
+
+    /** Waits for the partitions, reading the source's slot map every few seconds; a change stops the run. */
+    private void watchSourceSlots(List<Thread> threads, AtomicReference<Throwable> first) throws InterruptedException {
+        while (threads.stream().anyMatch(Thread::isAlive)) {
+            threads.get(0).join(WATCH_EVERY.toMillis());
+            if (stopping.get() || first.get() != null) {
+                return;
+            }
+            try (RedisConnection c = RedisConnection.open(opt.source(), opt.sourceTls(), Duration.ofSeconds(10))) {
+                SlotMap now = SlotMap.read(c);
+                int s = sourceMap.firstDifference(now);
+                if (s >= 0) {
+                    first.compareAndSet(null, new SyncStateException("the source cluster's slot map changed during the sync (slot " + s + " was served by "
+                            + sourceMap.ownerOf(s) + ", now by " + now.ownerOf(s) + "); Ferry does not follow a reshard or failover of the source yet: "
+                            + "stopped with every shard checkpointed; restart with a new --state-dir and an empty target once the source is stable"));
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("could not read the source's slot map: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** One reading of every partition: the sum of their numbers, and the least advanced state. */
+    public StatusSnapshot status() {
+        if (sessions.size() == 1) {
+            return sessions.values().iterator().next().status();
+        }
+        Map<String, StatusSnapshot.Field> merged = new LinkedHashMap<>();
+        for (SyncSession s : sessions.values()) {
+            for (StatusSnapshot.Field f : s.status().fields()) {
+                merged.merge(f.name(), f, SyncCoordinator::merge);
+            }
+        }
+        StatusSnapshot.Builder b = StatusSnapshot.builder();
+        for (StatusSnapshot.Field f : merged.values()) {
+            switch (f.kind()) {
+                case TEXT -> b.text(f.name(), f.name().equals("source") ? opt.source().redacted() + " (" + sessions.size() + " shards)" : (String) f.value());
+                case FLAG -> b.flag(f.name(), (Boolean) f.value(), f.help());
+                case GAUGE -> b.gauge(f.name(), (Number) f.value(), f.help());
+                case COUNTER -> b.counter(f.name(), (Number) f.value(), f.help());
+            }
+        }
+        b.gauge("shards", sessions.size(), "Source partitions (cluster masters) synced in parallel.");
+        return b.build();
+    }
+
+    private static StatusSnapshot.Field merge(StatusSnapshot.Field a, StatusSnapshot.Field b) {
+        Object v;
+        if (a.kind() == StatusSnapshot.Kind.TEXT) {
+            v = a.name().equals("state") && !"incremental".equals(b.value()) ? b.value() : a.value(); // the least advanced
+        } else if (a.value() instanceof Number x && b.value() instanceof Number y) {
+            v = a.name().equals("lag_seconds") || a.name().equals("uptime_seconds") ? Math.max(x.doubleValue(), y.doubleValue())
+                    : x instanceof Double || y instanceof Double ? x.doubleValue() + y.doubleValue() : x.longValue() + y.longValue();
+        } else {
+            v = a.value();
+        }
+        return new StatusSnapshot.Field(a.name(), a.kind(), v, a.help());
+    }
+}

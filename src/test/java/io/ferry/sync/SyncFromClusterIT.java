@@ -1,0 +1,184 @@
+package io.ferry.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferry.convert.ConflictPolicy;
+import io.ferry.filter.KeyFilter;
+import io.ferry.resp.RedisConnection;
+import io.ferry.resp.RedisUri;
+import io.ferry.target.OnError;
+import io.ferry.testing.ClusterWriteLoad;
+import io.ferry.testing.Dataset;
+import io.ferry.testing.RedisClusterProcess;
+import io.ferry.testing.RedisServerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real 3-master Redis Cluster as the source: one replica link per master, in parallel, into a
+ * 4-master cluster and into a standalone server, with live writes; a restart continues every shard
+ * without a snapshot; a reshard of the source stops the run with one line.
+ */
+@Timeout(300)
+class SyncFromClusterIT {
+    private static RedisClusterProcess source;
+
+    @BeforeAll
+    static void start() {
+        source = RedisClusterProcess.start(3, 0, "repl-diskless-sync-delay 0", "repl-backlog-size 64mb");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    private static SyncOptions options(String target, Path state) {
+        return new SyncOptions(RedisUri.parse(source.seedUri()), null, TargetSpec.parse(target, null), state, ConflictPolicy.FAIL, OnError.FAIL, 4,
+                KeyFilter.ALL, io.ferry.filter.DbMap.IDENTITY, false, 1L << 30, 64L << 20, Duration.ofMillis(100), 0, Duration.ofSeconds(30));
+    }
+
+    /** Runs a coordinator in the background. */
+    private static final class Run implements AutoCloseable {
+        final SyncCoordinator coordinator;
+        final Thread thread;
+        volatile Throwable failure;
+
+        Run(SyncOptions opt) {
+            coordinator = SyncCoordinator.plan(opt);
+            thread = new Thread(() -> {
+                try {
+                    coordinator.run();
+                } catch (Throwable e) {
+                    failure = e;
+                }
+            });
+            thread.start();
+        }
+
+        /** Waits until every shard has applied everything its master has. */
+        void awaitZeroLag() throws InterruptedException {
+            List<RedisServerProcess> masters = source.masters();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (failure != null) {
+                    throw new AssertionError("sync failed", failure);
+                }
+                boolean all = true;
+                for (int i = 0; i < masters.size(); i++) {
+                    SyncSession s = sessionOf(masters.get(i));
+                    try (RedisConnection c = masters.get(i).connection()) {
+                        long at = Long.parseLong(c.infoField("replication", "master_repl_offset"));
+                        all &= s.stats().state.equals("incremental") && s.stats().appliedOffset.get() >= at;
+                    }
+                }
+                if (all) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("no zero lag on every shard within 90 s");
+        }
+
+        SyncSession sessionOf(RedisServerProcess master) {
+            int i = coordinator.partitions().indexOf("127.0.0.1:" + master.port());
+            assertThat(i).as("a partition for master %d", master.port()).isNotNegative();
+            return coordinator.sessions().get(i);
+        }
+
+        long fullSyncs() {
+            return coordinator.sessions().stream().mapToLong(s -> s.stats().fullSyncs.sum()).sum();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            coordinator.stop();
+            thread.join(60_000);
+        }
+    }
+
+    private static Dataset sourceData() {
+        return source.dataset();
+    }
+
+    private static void seed() throws InterruptedException {
+        try (ClusterWriteLoad load = ClusterWriteLoad.start(RedisUri.parse(source.seedUri()), 7, 6000)) {
+            load.awaitDone();
+        }
+    }
+
+    private static void assertSameAs(Dataset target) {
+        Dataset s = sourceData();
+        assertThat(s.keyCount()).isPositive();
+        assertThat(target.dbs.get(0).keySet()).as("keys").isEqualTo(s.dbs.get(0).keySet());
+        s.dbs.get(0).forEach((k, v) -> assertThat(target.dbs.get(0).get(k)).as("key %s", k).isEqualTo(v));
+    }
+
+    private static void flush(RedisClusterProcess c) {
+        for (RedisServerProcess m : c.masters()) {
+            try (RedisConnection x = m.connection()) {
+                x.call("FLUSHALL");
+            }
+        }
+    }
+
+    @Test
+    void clusterIntoALargerClusterWithLiveWritesAndAResume(@TempDir Path state) throws Exception {
+        flush(source);
+        seed();
+        try (RedisClusterProcess target = RedisClusterProcess.start(4, 0)) {
+            try (Run run = new Run(options(target.seedUri(), state));
+                    ClusterWriteLoad load = ClusterWriteLoad.start(RedisUri.parse(source.seedUri()), 8, 20_000)) {
+                load.awaitDone();
+                run.awaitZeroLag();
+                assertThat(run.coordinator.partitions()).hasSize(3);
+                assertSameAs(target.dataset());
+                assertThat(run.fullSyncs()).as("one snapshot per shard").isEqualTo(3);
+                assertThat(run.coordinator.status().values()).containsEntry("shards", 3);
+            }
+            try (ClusterWriteLoad stopped = ClusterWriteLoad.start(RedisUri.parse(source.seedUri()), 9, 3000)) {
+                stopped.awaitDone();
+            }
+            try (Run again = new Run(options(target.seedUri(), state))) {
+                again.awaitZeroLag();
+                assertThat(again.fullSyncs()).as("snapshots after the restart").isZero();
+                assertSameAs(target.dataset());
+            }
+        }
+    }
+
+    @Test
+    void clusterIntoAStandaloneServer(@TempDir Path state) throws Exception {
+        flush(source);
+        seed();
+        try (RedisServerProcess target = RedisServerProcess.start(); RedisConnection t = target.connection();
+                Run run = new Run(options(target.uriWithPassword(), state));
+                ClusterWriteLoad load = ClusterWriteLoad.start(RedisUri.parse(source.seedUri()), 10, 10_000)) {
+            load.awaitDone();
+            run.awaitZeroLag();
+            assertSameAs(SyncHarness.targetData(t));
+        }
+    }
+
+    @Test
+    void aReshardOfTheSourceStopsTheRunWithOneLine(@TempDir Path state) throws Exception {
+        flush(source);
+        seed();
+        try (RedisServerProcess target = RedisServerProcess.start(); Run run = new Run(options(target.uriWithPassword(), state))) {
+            run.awaitZeroLag();
+            List<RedisServerProcess> masters = source.masters();
+            source.reshard(masters.get(0), masters.get(1), 10);
+            run.thread.join(30_000);
+            assertThat(run.failure).isInstanceOf(io.ferry.checkpoint.SyncStateException.class).hasMessageContaining("slot map changed");
+            source.reshard(masters.get(1), masters.get(0), 10); // back, for the other tests
+        }
+    }
+}
