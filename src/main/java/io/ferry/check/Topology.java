@@ -29,6 +29,50 @@ public interface Topology {
         return new Standalone(uri);
     }
 
+    /** The topology {@code uri} names: a standalone server, or the whole cluster one node of it belongs to. */
+    static Topology of(RedisUri uri, io.ferry.resp.TlsOptions tls) {
+        try (io.ferry.resp.RedisConnection c = io.ferry.resp.RedisConnection.open(uri, tls, java.time.Duration.ofSeconds(10))) {
+            if (!io.ferry.target.cluster.ClusterTarget.isCluster(c)) {
+                return standalone(uri);
+            }
+            io.ferry.route.SlotMap map = io.ferry.route.SlotMap.read(c);
+            List<RedisUri> masters = new java.util.ArrayList<>();
+            for (String m : map.masters()) {
+                int colon = m.lastIndexOf(':');
+                masters.add(new RedisUri(m.substring(0, colon), Integer.parseInt(m.substring(colon + 1)), uri.user(), uri.password(), null, uri.tls()));
+            }
+            return new Cluster(uri, map, List.copyOf(masters));
+        }
+    }
+
+    /** A Redis Cluster: its masters scanned, a key read from the master of its slot (as mapped when the check began). */
+    record Cluster(RedisUri seed, io.ferry.route.SlotMap map, List<RedisUri> masters) implements Topology {
+        @Override
+        public List<RedisUri> scanNodes() {
+            return masters;
+        }
+
+        @Override
+        public List<RedisUri> lookupNodes() {
+            return masters;
+        }
+
+        @Override
+        public int route(byte[] key) {
+            return map.masters().indexOf(map.ownerOf(io.ferry.route.Slots.of(key)));
+        }
+
+        @Override
+        public boolean multipleDbs() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "cluster " + seed.redacted() + " (" + masters.size() + " masters)";
+        }
+    }
+
     /** One server: scanned whole, serves every key. */
     record Standalone(RedisUri uri) implements Topology {
         @Override

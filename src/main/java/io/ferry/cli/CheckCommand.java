@@ -124,9 +124,9 @@ public final class CheckCommand implements Callable<Integer> {
         Path sourceFile = isFile(source) ? Path.of(source) : null;
         RedisUri sourceUri = sourceFile == null ? uri("--source", source) : null;
         RedisUri targetUri = uri("--target", target);
-        CheckOptions opt = new CheckOptions(sourceUri == null ? null : Topology.standalone(sourceUri),
+        CheckOptions opt = new CheckOptions(sourceUri == null ? null : Topology.of(sourceUri, sourceTls.toOptions()),
                 sourceTls.toOptions(), sourceFile,
-                Topology.standalone(targetUri), tls.toOptions(), level, tolerance, rounds, every,
+                Topology.of(targetUri, tls.toOptions()), tls.toOptions(), level, tolerance, rounds, every,
                 sample == null ? 0 : sample, sampleRate == null ? 1.0 : sampleRate, keyFilter, qps == null ? 0 : qps,
                 batch, chunk, 256 * 1024, parallel, maxDiffs);
         CheckResult r = new CheckSession(opt).run();
