@@ -92,6 +92,9 @@ public final class SyncSession {
                 .counter("unknown_commands", a == null ? 0 : a.unknownCommands.sum(), "Commands unknown to Ferry, forwarded as they are.")
                 .counter("barrier_commands", a == null ? 0 : a.barriers.sum(), "Commands applied in order across every lane (multi-key, scripts, FLUSHDB, unknown).")
                 .counter("filtered_commands", a == null ? 0 : a.filtered.sum(), "Commands left out by the key/db filters.")
+                .counter("translated_commands", a == null ? 0 : a.translations.translated.sum(), "Commands the target lacks, rewritten into ones it has (HSETEX as HSET, ...).")
+                .counter("dropped_commands", a == null ? 0 : a.translations.dropped.sum(), "Commands dropped for the target: state it cannot hold (XNACK, ...) or cluster-internal.")
+                .counter("field_ttls_lost", a == null ? 0 : a.translations.fieldTtlsLost.sum(), "Hash-field TTLs of the stream the target cannot hold (below Redis 7.4).")
                 .counter("full_syncs", stats.fullSyncs.sum(), "Full syncs (snapshots) in this run.")
                 .counter("partial_syncs", stats.partialSyncs.sum(), "Resumptions of the stream without a snapshot.")
                 .counter("reconnects", stats.reconnects.sum(), "Source link reconnections.")
@@ -443,7 +446,7 @@ public final class SyncSession {
         }
         saveCheckpoint(a, true);
         a.clearCheckpointKeys();
-        LOG.info("stopped cleanly at offset {}", a.appliedOffset());
+        LOG.info("stopped cleanly at offset {}; commands translated for the target: {}", a.appliedOffset(), a.translations.describe());
         return true;
     }
 
