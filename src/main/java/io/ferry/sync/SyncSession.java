@@ -353,8 +353,10 @@ public final class SyncSession {
             throw new io.ferry.target.ApplyFailedException(keys.failure());
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        LOG.info(String.format("snapshot applied: %,d keys in %.1f s (%,.0f keys/s), %,d expired, %,d skipped as existing",
-                applied.keysWritten.sum(), s, applied.keysWritten.sum() / Math.max(s, 1e-3), converted.expiredKeys.sum(), applied.conflictsSkipped.sum()));
+        stats.snapshotTypedKeys.set(converted.typedKeys.sum());
+        LOG.info(String.format("snapshot applied: %,d keys in %.1f s (%,.0f keys/s), %,d as typed commands, %,d expired, %,d skipped as existing",
+                applied.keysWritten.sum(), s, applied.keysWritten.sum() / Math.max(s, 1e-3), converted.typedKeys.sum(), converted.expiredKeys.sum(),
+                applied.conflictsSkipped.sum()));
         return pump.rdbEnd();
     }
 
