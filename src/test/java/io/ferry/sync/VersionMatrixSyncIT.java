@@ -142,6 +142,11 @@ class VersionMatrixSyncIT {
                 assertThat(st.reconnects.sum()).as("source link reconnections").isPositive();
                 // Resumed with PSYNC (v1 from 2.8: by run id; PSYNC2 after), not a new snapshot.
                 assertThat(src.log()).containsPattern("Partial resynchronization request.* accepted");
+                if (from.atLeast(6, 2) && !to.atLeast(6, 2)) {
+                    // SET … PXAT of the load, which 2.8 lacks: SET + PEXPIREAT, in the status.
+                    assertThat((Number) sync.session.status().values().get("translated_commands")).as("translated commands")
+                            .satisfies(n -> assertThat(n.longValue()).isPositive());
+                }
                 if (from.atLeast(6, 2) && !to.atLeast(from.major(), 0)) {
                     assertThat(st.snapshotTypedKeys.get()).as("keys rewritten as typed commands for the older target").isPositive();
                 }
