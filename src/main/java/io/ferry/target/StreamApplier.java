@@ -175,10 +175,6 @@ public final class StreamApplier {
         for (byte[][] argv : t.commands()) {
             cmds.add(new ReplCommand(argv, c.startOffset(), c.endOffset()));
         }
-        if (multi != null && t.inexact() == null) {
-            multi.addAll(cmds); // already inside the source's transaction
-            return;
-        }
         if (t.inexact() != null) {
             String what = CommandTable.name(c.argv()) + " for key '" + io.ferry.rdb.RdbReader.printable(c.argv()[1]) + "'";
             if (onError == OnError.SKIP) {
@@ -186,13 +182,16 @@ public final class StreamApplier {
             } else {
                 fail(t.inexact() + ": cannot forward " + what + " (use --on-error skip to count such commands and go on)");
             }
+        } else if (multi != null) {
+            multi.addAll(cmds); // already inside the source's transaction
         } else if (cmds.size() == 1) {
             route(cmds.get(0));
             return;
         } else if (cmds.size() > 1) {
             applyBlock(cmds, c);
         }
-        if (failure.get() == null) {
+        // Inside a source MULTI nothing counts as dispatched before its EXEC.
+        if (multi == null && failure.get() == null) {
             dispatched = c.endOffset();
         }
     }

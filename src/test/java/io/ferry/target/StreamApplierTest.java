@@ -134,4 +134,13 @@ class StreamApplierTest {
         assertThat(k.skippedErrors.sum()).isEqualTo(1);
         assertThat(skipping.data()).isEqualTo(Map.of(0, Map.of("a", "1", "b", "2")));
     }
+
+    @Test
+    void aCommandDroppedInsideAnOpenSourceMultiDoesNotMoveTheAppliedOffsetPastIt() {
+        MemoryTarget t = new MemoryTarget(2, 16);
+        CommandStream s = new CommandStream(100).add("SET", "a", "1").add("MULTI").add("XNACK", "s", "g", "1-1").add("SET", "b", "2");
+        StreamApplier a = run(t, OnError.FAIL, KeyFilter.ALL, IntUnaryOperator.identity(), s);
+        assertThat(a.appliedOffset()).as("nothing of the block counts before its EXEC").isEqualTo(120);
+        assertThat(t.get(0, "b")).isNull();
+    }
 }
