@@ -139,6 +139,7 @@ class VersionMatrixSyncIT {
                 CrossVersion.assertSame(source, SyncHarness.targetData(t), 2_000);
                 SyncStats st = sync.session.stats();
                 assertThat(st.fullSyncs.sum()).as("full syncs").isEqualTo(1);
+                assertThat(st.replid).as("resumed by this id: 2.8's run id, PSYNC2's replication id").matches("[0-9a-f]{40}");
                 assertThat(st.reconnects.sum()).as("source link reconnections").isPositive();
                 // Resumed with PSYNC (v1 from 2.8: by run id; PSYNC2 after), not a new snapshot.
                 assertThat(src.log()).containsPattern("Partial resynchronization request.* accepted");
