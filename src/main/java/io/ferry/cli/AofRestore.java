@@ -97,8 +97,8 @@ final class AofRestore {
         a.clearCheckpointKeys();
         double secs = (System.nanoTime() - t0) / 1e9;
         LOG.info(String.format("AOF replay: %,d commands read, %,d writes applied, %,d filtered out, %,d rejected and skipped, %,d barriers, "
-                + "%,d unknown to Ferry (forwarded); %.1f s; %s", end.commands(), a.applied.sum(), a.filtered.sum(), a.skippedErrors.sum(),
-                a.barriers.sum(), a.unknownCommands.sum(), secs, where(end, untilMs)));
+                + "%,d unknown to Ferry (forwarded); translated for the target: %s; %.1f s; %s", end.commands(), a.applied.sum(), a.filtered.sum(),
+                a.skippedErrors.sum(), a.barriers.sum(), a.unknownCommands.sum(), a.translations.describe(), secs, where(end, untilMs)));
         if (untilMs != null && !end.sawTimestamps()) {
             LOG.warn("WARNING: --until had no effect: the AOF has no #TS: annotations (written without aof-timestamp-enabled yes); every command was applied");
         }

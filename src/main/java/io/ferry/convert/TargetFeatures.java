@@ -107,6 +107,56 @@ public record TargetFeatures(
         return product.equals("valkey") || atLeast(6, 2);
     }
 
+    /** SET … KEEPTTL (Redis 6.0+). */
+    public boolean setKeepTtl() {
+        return product.equals("valkey") || atLeast(6, 0);
+    }
+
+    /** SET … GET (Redis 6.2+). */
+    public boolean setGet() {
+        return product.equals("valkey") || atLeast(6, 2);
+    }
+
+    /** UNLINK (Redis 4.0+). */
+    public boolean unlink() {
+        return product.equals("valkey") || atLeast(4, 0);
+    }
+
+    /** HSETEX and HGETEX (Redis 8.0+; Valkey 9.0+). */
+    public boolean hsetex() {
+        return product.equals("valkey") ? major >= 9 : atLeast(8, 0);
+    }
+
+    /** HGETDEL (Redis 8.0+; Valkey 9.1+). */
+    public boolean hgetdel() {
+        return product.equals("valkey") ? atLeast(9, 1) : atLeast(8, 0);
+    }
+
+    /** SET … IFEQ (Redis 8.4+; Valkey 8.1+). */
+    public boolean setIfEq() {
+        return product.equals("valkey") ? atLeast(8, 1) : atLeast(8, 4);
+    }
+
+    /** SET … IFNE/IFDEQ/IFDNE, DELEX and MSETEX (Redis 8.4+; not Valkey). */
+    public boolean redis84Strings() {
+        return product.equals("redis") && atLeast(8, 4);
+    }
+
+    /** XDELEX, XACKDEL and the KEEPREF/DELREF/ACKED trim policies (Redis 8.2+; not Valkey). */
+    public boolean streamRefPolicies() {
+        return product.equals("redis") && atLeast(8, 2);
+    }
+
+    /** XADD … IDMP/IDMPAUTO, XCFGSET, XIDMPRECORD (Redis 8.6+; not Valkey). */
+    public boolean streamIdmp() {
+        return product.equals("redis") && atLeast(8, 6);
+    }
+
+    /** XNACK (Redis 8.8+; not Valkey). */
+    public boolean streamNack() {
+        return product.equals("redis") && atLeast(8, 8);
+    }
+
     /** The value stamped in a RESTORE payload footer: the target's own RDB version. */
     public int payloadVersion() {
         return rdbVersion == 80 ? 11 : rdbVersion;

@@ -59,7 +59,7 @@ public final class CommandTable {
             "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "HSET", "HMSET", "HSETNX", "HDEL", "HINCRBY", "HINCRBYFLOAT", "EXPIRE",
             "PEXPIRE", "EXPIREAT", "PEXPIREAT", "PERSIST", "XADD", "XDEL", "XTRIM", "XCLAIM", "XAUTOCLAIM", "XACK", "XSETID",
             "PFADD", "GEOADD", "RESTORE", "RESTORE-ASKING", "HEXPIRE", "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "HPERSIST",
-            "HGETDEL", "HGETEX", "HSETEX"}) {
+            "HGETDEL", "HGETEX", "HSETEX", "DELEX", "XDELEX", "XACKDEL", "XCFGSET", "XIDMPRECORD", "XNACK"}) {
             KINDS.put(c, Kind.SINGLE_KEY);
         }
         KINDS.put("DEL", Kind.SPLIT_KEYS);
@@ -70,7 +70,7 @@ public final class CommandTable {
             "FLUSHDB", "FLUSHALL", "SWAPDB", "MOVE", "COPY", "RENAME", "RENAMENX", "MSETNX", "SMOVE", "RPOPLPUSH", "LMOVE",
             "BLMOVE", "BRPOPLPUSH", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE",
             "ZRANGESTORE", "BITOP", "PFMERGE", "SORT", "GEORADIUS", "GEORADIUSBYMEMBER", "GEOSEARCHSTORE", "EVAL", "EVALSHA",
-            "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO", "SCRIPT", "FUNCTION", "LMPOP", "ZMPOP"}) {
+            "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO", "SCRIPT", "FUNCTION", "LMPOP", "ZMPOP", "MSETEX"}) {
             KINDS.put(c, Kind.BARRIER);
         }
     }
@@ -83,7 +83,8 @@ public final class CommandTable {
         types(ValueType.ZSET, "ZADD", "ZREM", "ZINCRBY", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK", "ZREMRANGEBYLEX", "ZPOPMIN", "ZPOPMAX", "GEOADD");
         types(ValueType.HASH, "HSET", "HMSET", "HSETNX", "HDEL", "HINCRBY", "HINCRBYFLOAT", "HEXPIRE", "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT",
                 "HPERSIST", "HGETDEL", "HGETEX", "HSETEX");
-        types(ValueType.STREAM, "XADD", "XDEL", "XTRIM", "XCLAIM", "XAUTOCLAIM", "XACK", "XSETID", "XGROUP");
+        types(ValueType.STREAM, "XADD", "XDEL", "XTRIM", "XCLAIM", "XAUTOCLAIM", "XACK", "XSETID", "XGROUP", "XDELEX", "XACKDEL", "XCFGSET",
+                "XIDMPRECORD", "XNACK");
     }
 
     private CommandTable() {}

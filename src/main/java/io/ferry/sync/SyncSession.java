@@ -104,6 +104,9 @@ public final class SyncSession {
                 .counter("barrier_commands", a == null ? 0 : a.barriers.sum(), "Commands applied in order across every lane (multi-key, scripts, FLUSHDB, unknown).")
                 .counter("split_blocks", a == null ? 0 : a.splitBlocks.sum(), "Source MULTI blocks and scripts split per slot: the target (a cluster) cannot run them whole.")
                 .counter("filtered_commands", a == null ? 0 : a.filtered.sum(), "Commands left out by the key/db filters.")
+                .counter("translated_commands", a == null ? 0 : a.translations.translated.sum(), "Commands the target lacks, rewritten into ones it has (HSETEX as HSET, ...).")
+                .counter("dropped_commands", a == null ? 0 : a.translations.dropped.sum(), "Commands dropped for the target: state it cannot hold (XNACK, ...) or cluster-internal.")
+                .counter("field_ttls_lost", a == null ? 0 : a.translations.fieldTtlsLost.sum(), "Hash-field TTLs of the stream the target cannot hold (below Redis 7.4).")
                 .counter("full_syncs", stats.fullSyncs.sum(), "Full syncs (snapshots) in this run.")
                 .counter("partial_syncs", stats.partialSyncs.sum(), "Resumptions of the stream without a snapshot.")
                 .counter("reconnects", stats.reconnects.sum(), "Source link reconnections.")
@@ -377,8 +380,10 @@ public final class SyncSession {
             throw new io.ferry.target.ApplyFailedException(keys.failure());
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        LOG.info(String.format("snapshot applied: %,d keys in %.1f s (%,.0f keys/s), %,d expired, %,d skipped as existing",
-                applied.keysWritten.sum(), s, applied.keysWritten.sum() / Math.max(s, 1e-3), converted.expiredKeys.sum(), applied.conflictsSkipped.sum()));
+        stats.snapshotTypedKeys.set(converted.typedKeys.sum());
+        LOG.info(String.format("snapshot applied: %,d keys in %.1f s (%,.0f keys/s), %,d as typed commands, %,d expired, %,d skipped as existing",
+                applied.keysWritten.sum(), s, applied.keysWritten.sum() / Math.max(s, 1e-3), converted.typedKeys.sum(), converted.expiredKeys.sum(),
+                applied.conflictsSkipped.sum()));
         return pump.rdbEnd();
     }
 
@@ -470,7 +475,7 @@ public final class SyncSession {
         }
         saveCheckpoint(a, true);
         a.clearCheckpointKeys();
-        LOG.info("stopped cleanly at offset {}", a.appliedOffset());
+        LOG.info("stopped cleanly at offset {}; commands translated for the target: {}", a.appliedOffset(), a.translations.describe());
         return true;
     }
 

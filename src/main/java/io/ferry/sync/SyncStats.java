@@ -12,6 +12,8 @@ public final class SyncStats {
     public final AtomicLong snapshotBytes = new AtomicLong();
     public final AtomicLong snapshotBytesApplied = new AtomicLong();
     public final AtomicLong snapshotKeys = new AtomicLong();
+    /** Keys of the last snapshot written as typed commands (their payload too new for the target). */
+    public final AtomicLong snapshotTypedKeys = new AtomicLong();
     public volatile long snapshotSize = -1;
     public final LongAdder fullSyncs = new LongAdder();
     public final LongAdder partialSyncs = new LongAdder();

@@ -1,6 +1,9 @@
 package io.ferry.target;
 
 import io.ferry.convert.Args;
+import io.ferry.convert.CommandTranslator;
+import io.ferry.convert.Translation;
+import io.ferry.convert.TranslationStats;
 import io.ferry.filter.KeyFilter;
 import io.ferry.replication.ReplCommand;
 import io.ferry.resp.Reply;
@@ -58,6 +61,9 @@ public final class StreamApplier {
     public final LongAdder barriers = new LongAdder();
     /** Source blocks (MULTI/EXEC, scripts) split per checkpoint unit because the target cannot run them whole. */
     public final LongAdder splitBlocks = new LongAdder();
+    /** Commands rewritten or dropped for an older target (see {@link CommandTranslator}). */
+    public final TranslationStats translations = new TranslationStats();
+    private final CommandTranslator translator;
 
     private int db;
     private final int startDb;
@@ -108,6 +114,7 @@ public final class StreamApplier {
         this.appliedOffset = startOffset;
         this.startDb = startDb;
         this.db = startDb;
+        this.translator = new CommandTranslator(target.features(), translations);
     }
 
     /** The applied offset and the db selected there, read together (for a checkpoint). */
@@ -163,6 +170,45 @@ public final class StreamApplier {
         if (failure() != null) {
             return;
         }
+        Translation t = translator.translate(c.argv());
+        if (t == null) {
+            route(c);
+        } else {
+            applyTranslated(c, t);
+        }
+    }
+
+    /**
+     * A command the target lacks, as {@link CommandTranslator} rewrote it: one command routes as
+     * any other, several go as one transaction (as a source MULTI block would), none is dropped.
+     */
+    private void applyTranslated(ReplCommand c, Translation t) {
+        List<ReplCommand> cmds = new ArrayList<>(t.commands().size());
+        for (byte[][] argv : t.commands()) {
+            cmds.add(new ReplCommand(argv, c.startOffset(), c.endOffset()));
+        }
+        if (t.inexact() != null) {
+            String what = CommandTable.name(c.argv()) + " for key '" + io.ferry.rdb.RdbReader.printable(c.argv()[1]) + "'";
+            if (onError == OnError.SKIP) {
+                skipped(t.inexact() + ": skipped " + what);
+            } else {
+                fail(t.inexact() + ": cannot forward " + what + " (use --on-error skip to count such commands and go on)");
+            }
+        } else if (multi != null) {
+            multi.addAll(cmds); // already inside the source's transaction
+        } else if (cmds.size() == 1) {
+            route(cmds.get(0));
+            return;
+        } else if (cmds.size() > 1) {
+            applyBlock(cmds, c);
+        }
+        // Inside a source MULTI nothing counts as dispatched before its EXEC.
+        if (multi == null && failure.get() == null) {
+            dispatched = c.endOffset();
+        }
+    }
+
+    private void route(ReplCommand c) {
         byte[][] argv = c.argv();
         CommandTable.Command cmd = CommandTable.lookup(argv[0]);
         CommandTable.Kind kind = cmd.kind();

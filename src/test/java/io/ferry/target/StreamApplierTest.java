@@ -101,4 +101,46 @@ class StreamApplierTest {
         assertThat(t.data()).isEqualTo(Map.of(0, Map.of("user:1", Map.of("f", "v"))));
         assertThat(a.filtered.sum()).isEqualTo(3);
     }
+
+    @Test
+    void newCommandsAreTranslatedForTheTargetBeforeRouting() {
+        MemoryTarget t = new MemoryTarget(4, 16); // a Redis 7.0 target
+        CommandStream s = new CommandStream(100).add("MSETEX", "2", "a", "1", "b", "2", "NX").add("DELEX", "a")
+                .add("HSETEX", "h", "PXAT", "1900000000000", "FIELDS", "1", "f", "v").add("XNACK", "s", "g", "1-1")
+                .add("MULTI").add("SET", "c", "3", "IFEQ", "x").add("MSETEX", "1", "d", "4", "PX", "100000").add("EXEC")
+                .add("SET", "z", "0");
+        StreamApplier a = run(t, OnError.FAIL, KeyFilter.ALL, IntUnaryOperator.identity(), s);
+        assertThat(a.failure()).isNull();
+        assertThat(t.data()).isEqualTo(Map.of(0, Map.of("b", "2", "c", "3", "d", "4", "h", Map.of("f", "v"), "z", "0")));
+        assertThat(a.appliedOffset()).as("a dropped command counts as applied").isEqualTo(s.offset);
+        assertThat(a.translations.byRule()).containsEntry("MSETEX→SET", 2L).containsEntry("DELEX→DEL", 1L)
+                .containsEntry("HSETEX→HSET", 1L).containsEntry("XNACK dropped (NACK state lost)", 1L).containsEntry("SET options→SET", 1L);
+        assertThat(a.translations.fieldTtlsLost.sum()).isEqualTo(1);
+        assertThat(a.unknownCommands.sum()).as("what the target got is known").isZero();
+    }
+
+    @Test
+    void aCommandWithoutAnExactTranslationFollowsOnError() {
+        CommandStream s = new CommandStream(100).add("SET", "a", "1").add("XACKDEL", "s", "g", "DELREF", "IDS", "1", "1-1").add("SET", "b", "2");
+        MemoryTarget failing = new MemoryTarget(1, 16);
+        StreamApplier f = run(failing, OnError.FAIL, KeyFilter.ALL, IntUnaryOperator.identity(), s);
+        assertThat(f.failure()).contains("XACKDEL DELREF").contains("cannot forward XACKDEL for key 's'");
+        assertThat(failing.get(0, "b")).isNull();
+        assertThat(f.appliedOffset()).as("a resume starts at it").isEqualTo(110);
+
+        MemoryTarget skipping = new MemoryTarget(1, 16);
+        StreamApplier k = run(skipping, OnError.SKIP, KeyFilter.ALL, IntUnaryOperator.identity(), s);
+        assertThat(k.failure()).isNull();
+        assertThat(k.skippedErrors.sum()).isEqualTo(1);
+        assertThat(skipping.data()).isEqualTo(Map.of(0, Map.of("a", "1", "b", "2")));
+    }
+
+    @Test
+    void aCommandDroppedInsideAnOpenSourceMultiDoesNotMoveTheAppliedOffsetPastIt() {
+        MemoryTarget t = new MemoryTarget(2, 16);
+        CommandStream s = new CommandStream(100).add("SET", "a", "1").add("MULTI").add("XNACK", "s", "g", "1-1").add("SET", "b", "2");
+        StreamApplier a = run(t, OnError.FAIL, KeyFilter.ALL, IntUnaryOperator.identity(), s);
+        assertThat(a.appliedOffset()).as("nothing of the block counts before its EXEC").isEqualTo(120);
+        assertThat(t.get(0, "b")).isNull();
+    }
 }

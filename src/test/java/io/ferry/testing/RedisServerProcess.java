@@ -58,10 +58,18 @@ public final class RedisServerProcess implements AutoCloseable {
      * redis.conf, e.g. {@code "requirepass s3cret"} or {@code "enable-debug-command yes"}.
      */
     public static RedisServerProcess start(String... extraConfig) {
+        return start(Path.of(REDIS_SERVER), extraConfig);
+    }
+
+    /**
+     * Starts the server binary {@code binary} (another version: {@link RedisVersion#start}). The
+     * generated config uses only directives every version from 2.8 on knows.
+     */
+    public static RedisServerProcess start(Path binary, String... extraConfig) {
         String lastLog = "";
         for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
             int port = FreePorts.pick();
-            RedisServerProcess server = launch(port, extraConfig);
+            RedisServerProcess server = launch(binary, port, extraConfig);
             Startup result = server.awaitReady();
             if (result == Startup.READY) {
                 return server;
@@ -153,7 +161,7 @@ public final class RedisServerProcess implements AutoCloseable {
         LIVE.remove(this);
     }
 
-    private static RedisServerProcess launch(int port, String[] extraConfig) {
+    private static RedisServerProcess launch(Path binary, int port, String[] extraConfig) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("ferry-redis-");
@@ -168,7 +176,7 @@ public final class RedisServerProcess implements AutoCloseable {
             conf.addAll(List.of(extraConfig));
             Path confFile = dir.resolve("redis.conf");
             Files.write(confFile, conf);
-            Process process = new ProcessBuilder(REDIS_SERVER, confFile.toString())
+            Process process = new ProcessBuilder(binary.toString(), confFile.toString())
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
@@ -181,7 +189,7 @@ public final class RedisServerProcess implements AutoCloseable {
             if (dir != null) {
                 deleteRecursively(dir);
             }
-            throw new UncheckedIOException("cannot start " + REDIS_SERVER, e);
+            throw new UncheckedIOException("cannot start " + binary, e);
         }
     }
 

@@ -81,4 +81,16 @@ class RedisServerProcessTest {
                 .hasMessageContaining("redis-server failed to start")
                 .hasMessageContaining("no-such-directive");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(RedisVersion.class)
+    void eachVersionOfTheMatrixStartsWithTheGeneratedConfig(RedisVersion v) {
+        try (RedisServerProcess server = v.start("repl-diskless-sync-delay 0", "repl-backlog-size 16mb")) {
+            assertThat(server.version()).isEqualTo(v.version);
+            try (RedisConnection c = server.connection()) {
+                assertThat(c.call("SET", "k", "v").asString()).isEqualTo("OK");
+                assertThat(c.call("CONFIG", "GET", "save").asList().get(1).asString()).isEmpty();
+            }
+        }
+    }
 }

@@ -20,7 +20,10 @@ public final class WriteLoad implements AutoCloseable {
     private volatile Throwable failure;
     private final boolean db0Only;
 
-    private WriteLoad(RedisUri uri, long seed, long maxOps, boolean db0Only) {
+    private final boolean streams;
+
+    private WriteLoad(RedisUri uri, long seed, long maxOps, boolean streams, boolean db0Only) {
+        this.streams = streams;
         this.db0Only = db0Only;
         thread = new Thread(() -> run(uri, seed, maxOps), "write-load");
         thread.setDaemon(true);
@@ -29,12 +32,20 @@ public final class WriteLoad implements AutoCloseable {
 
     /** Starts writing; stops by itself after {@code maxOps} commands (or at {@link #close()}). */
     public static WriteLoad start(RedisUri uri, long seed, long maxOps) {
-        return new WriteLoad(uri, seed, maxOps, false);
+        return new WriteLoad(uri, seed, maxOps, true, false);
     }
 
     /** The same load in db 0 only (for a cluster target): no SELECT, no FLUSHDB. */
     public static WriteLoad startInDb0(RedisUri uri, long seed, long maxOps) {
-        return new WriteLoad(uri, seed, maxOps, true);
+        return new WriteLoad(uri, seed, maxOps, true, true);
+    }
+
+    /**
+     * The same load, with SADDs in place of XADDs when {@code streams} is false (for a server
+     * before 5.0 on either end). Commands a source older than they are rejects change nothing.
+     */
+    public static WriteLoad start(RedisUri uri, long seed, long maxOps, boolean streams) {
+        return new WriteLoad(uri, seed, maxOps, streams, false);
     }
 
     public long ops() {
@@ -66,7 +77,10 @@ public final class WriteLoad implements AutoCloseable {
                     case 4: c.send(cmd("HSET", key + ":h", "f" + rnd.nextInt(50), "v" + rnd.nextInt()), r -> {}); break;
                     case 5: c.send(cmd("SADD", key + ":set", "m" + rnd.nextInt(100)), r -> {}); break;
                     case 6: c.send(cmd("ZADD", key + ":z", Double.toString(rnd.nextDouble() * 100), "m" + rnd.nextInt(100)), r -> {}); break;
-                    case 7: c.send(cmd("XADD", "load:stream", "*", "n", Integer.toString(rnd.nextInt())), r -> {}); break;
+                    case 7:
+                        c.send(streams ? cmd("XADD", "load:stream", "*", "n", Integer.toString(rnd.nextInt()))
+                                : cmd("SADD", "load:nostream", Integer.toString(rnd.nextInt())), r -> {});
+                        break;
                     case 8: c.send(cmd("SET", key + ":ttl", "x", "PXAT", Long.toString(expireAt)), r -> {}); break;
                     case 9: c.send(cmd("PEXPIREAT", key + ":h", Long.toString(expireAt)), r -> {}); break;
                     case 10:
