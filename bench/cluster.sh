@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Ferry into a Redis Cluster next to Ferry into a standalone server, measured in the same run:
+# full sync time and the drain rate of a stream backlog, total and per master.
+#
+#   bench/cluster.sh     # needs redis-server, redis-cli, redis-benchmark, java 17, mvn
+#
+# Knobs: KEYS (DEBUG POPULATE count, default 500000), DRAIN_N (redis-benchmark -n per test while
+# Ferry is stopped, default 300000), MASTERS (default 3), LANES (default 8). Servers run on free
+# loopback ports in a temp dir removed on exit.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+KEYS=${KEYS:-500000}
+DRAIN_N=${DRAIN_N:-300000}
+MASTERS=${MASTERS:-3}
+LANES=${LANES:-8}
+tmp="$(mktemp -d -t ferry-cluster-bench.XXXXXX)"
+pids=()
+cleanup() {
+  set +e
+  pkill -TERM -f "state-dir $tmp/" 2>/dev/null
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+now_ms() { date +%s%3N; }
+used=" "
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 25000))
+    [[ "$used" == *" $p "* || "$used" == *" $((p + 10000)) "* ]] && continue
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && ! (exec 3<>/dev/tcp/127.0.0.1/$((p + 10000))) 2>/dev/null; then
+      used+="$p $((p + 10000)) "; echo $p; return
+    fi
+  done
+}
+start_redis() { # dir port args...
+  local d=$1 port=$2; shift 2
+  mkdir -p "$tmp/$d"
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$tmp/$d" --save '' --appendonly no --logfile "$tmp/$d.log" "$@" &
+  pids+=($!)
+  for _ in $(seq 200); do redis-cli -p "$port" ping >/dev/null 2>&1 && return; sleep 0.05; done
+  echo "redis-server on $port did not start" >&2; exit 1
+}
+
+jar="$root/target/ferry.jar"
+if [[ ! -f "$jar" || -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -print -quit)" ]]; then
+  (cd "$root" && { mvn -q -o package -DskipTests || mvn -q package -DskipTests; }) >&2
+fi
+"$root/ferry" --version >/dev/null
+
+SRC=$(free_port); ONE=$(free_port)
+start_redis source "$SRC" --enable-debug-command yes --repl-diskless-sync yes --repl-diskless-sync-delay 0 \
+  --repl-backlog-size 512mb --repl-timeout 600 --client-output-buffer-limit "replica 0 0 0"
+start_redis one "$ONE"
+nodes=()
+for ((i = 0; i < MASTERS; i++)); do
+  p=$(free_port); start_redis "node$i" "$p" --cluster-enabled yes --cluster-config-file nodes.conf; nodes+=("127.0.0.1:$p")
+done
+redis-cli --cluster create "${nodes[@]}" --cluster-yes >/dev/null
+for _ in $(seq 200); do redis-cli -p "${nodes[0]#*:}" cluster info | grep -q cluster_state:ok && break; sleep 0.05; done
+redis-cli -p "$SRC" DEBUG POPULATE "$KEYS" key 32 >/dev/null
+
+echo "== Ferry into a ${MASTERS}-master Redis Cluster vs into one server  $(date -u +%FT%TZ)  commit $(git -C "$root" rev-parse --short HEAD)"
+echo "   $(nproc) cores shared by the source, the targets, redis-benchmark and Ferry; $KEYS keys; --lanes $LANES"
+
+user_keys() { # target → keys without Ferry's checkpoint keys
+  local n=0 c=0
+  if [[ $1 == one ]]; then
+    n=$(redis-cli -p "$ONE" DBSIZE); c=$(redis-cli -p "$ONE" EVAL "return #redis.call('keys','__ferry_checkpoint:*')" 0)
+  else
+    for node in "${nodes[@]}"; do
+      n=$((n + $(redis-cli -p "${node#*:}" DBSIZE)))
+      c=$((c + $(redis-cli -p "${node#*:}" EVAL "return #redis.call('keys','__ferry_checkpoint:*')" 0)))
+    done
+  fi
+  echo $((n - c))
+}
+acked() { redis-cli -p "$SRC" INFO replication | sed -n 's/^slave0:.*offset=\([0-9]*\).*/\1/p'; }
+master_offset() { redis-cli -p "$SRC" INFO replication | awk -F: '/^master_repl_offset/{print $2+0}'; }
+
+run() { # name target-uri
+  local name=$1 uri=$2 state="$tmp/state-$1" t0 full drain_ms cmds
+  t0=$(now_ms)
+  "$root/ferry" sync -s "redis://127.0.0.1:$SRC" -t "$uri" --state-dir "$state" --lanes "$LANES" 2>"$tmp/$name-ferry.log" &
+  local pid=$!
+  until [[ "$(user_keys "$name")" == "$KEYS" ]]; do sleep 0.05; kill -0 $pid || { tail "$tmp/$name-ferry.log"; exit 1; }; done
+  full=$(( $(now_ms) - t0 ))
+  until [[ "$(acked)" -ge "$(master_offset)" ]]; do sleep 0.05; done
+  kill -TERM $pid; wait $pid || true
+  redis-benchmark -p "$SRC" -n "$DRAIN_N" -r 100000 -P 64 -t set,incr,lpush,hset -q >/dev/null 2>&1
+  cmds=$((DRAIN_N * 4))
+  local target_offset; target_offset=$(master_offset)
+  "$root/ferry" sync -s "redis://127.0.0.1:$SRC" -t "$uri" --state-dir "$state" --lanes "$LANES" 2>>"$tmp/$name-ferry.log" &
+  pid=$!
+  t0=$(now_ms)
+  until [[ "$(acked)" -ge "$target_offset" ]]; do sleep 0.02; kill -0 $pid || { tail "$tmp/$name-ferry.log"; exit 1; }; done
+  drain_ms=$(( $(now_ms) - t0 ))
+  kill -TERM $pid; wait $pid || true
+  echo "$name $full $drain_ms $cmds"
+}
+read -r _ one_full one_drain cmds < <(run one "redis://127.0.0.1:$ONE")
+read -r _ cl_full cl_drain _ < <(run cluster "redis://${nodes[0]}")
+awk -v k="$KEYS" -v c="$cmds" -v m="$MASTERS" -v of="$one_full" -v od="$one_drain" -v cf="$cl_full" -v cd="$cl_drain" 'BEGIN {
+  printf "  full sync   one server: %6.2f s (%8.0f keys/s)   cluster: %6.2f s (%8.0f keys/s, %7.0f per master)   cluster/one time %.2f\n", of/1000, k/(of/1000), cf/1000, k/(cf/1000), k/(cf/1000)/m, cf/of
+  printf "  drain (JVM start included) one server: %6.2f s (%8.0f cmds/s)   cluster: %6.2f s (%8.0f cmds/s, %7.0f per master)   cluster/one rate %.2f\n", od/1000, c/(od/1000), cd/1000, c/(cd/1000), c/(cd/1000)/m, od/cd
+}'
