@@ -94,6 +94,12 @@ public final class RedisTarget implements Target {
     @Override
     public boolean hasFunctionLibrary(String name) {
         synchronized (probe) {
+            return hasFunctionLibrary(probe, name);
+        }
+    }
+
+    static boolean hasFunctionLibrary(RedisConnection probe, String name) {
+        {
             Reply r = probe.call("FUNCTION", "LIST", "LIBRARYNAME", name);
             if (r.isError()) {
                 return false;
@@ -166,7 +172,8 @@ public final class RedisTarget implements Target {
         return lanes;
     }
 
-    private static int hash(byte[] key) {
+    /** Spreads keys over lanes (twemproxy spreads a backend's keys over its lanes with it too). */
+    static int hash(byte[] key) {
         int h = 0x9747b28c;
         for (byte b : key) {
             h = (h ^ b) * 0x01000193;

@@ -44,6 +44,7 @@ public final class StreamApplier {
     private final IntUnaryOperator dbMap;
     private final long[] skipUpTo; // per lane: commands ending at or before this were applied before a crash
     private final Batch[] batches;
+    private final int[] leadLane; // per target node: the lane that carries its barriers (standalone: lane 0)
     private final int batchCommands;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean targetLost;
@@ -91,6 +92,11 @@ public final class StreamApplier {
         this.batches = new Batch[lanes.size()];
         for (int i = 0; i < batches.length; i++) {
             batches[i] = new Batch(i);
+        }
+        this.leadLane = new int[target.nodes()];
+        java.util.Arrays.fill(leadLane, -1);
+        for (int i = lanes.size() - 1; i >= 0; i--) {
+            leadLane[target.nodeOfLane(i)] = i;
         }
         this.dispatched = startOffset;
         this.appliedOffset = startOffset;
@@ -320,6 +326,7 @@ public final class StreamApplier {
         int lane = -1;
         boolean oneLane = true;
         List<Cmd> cmds = new ArrayList<>();
+        List<Integer> nodeOf = new ArrayList<>(); // per command: its node (only read when the target has several)
         int dbBefore = db;
         for (ReplCommand c : block) {
             CommandTable.Command cmd = CommandTable.lookup(c.argv()[0]);
@@ -357,7 +364,16 @@ public final class StreamApplier {
                 oneLane = false;
             }
             lane = l;
-            cmds.add(new Cmd(dbMap.applyAsInt(db), argv));
+            if (target.nodes() > 1 && !nodesOfBlockCommand(argv, k, l, cmds, nodeOf)) {
+                if (failure.get() != null) {
+                    db = dbBefore;
+                    return;
+                }
+                continue;
+            }
+            if (target.nodes() == 1) {
+                cmds.add(new Cmd(dbMap.applyAsInt(db), argv));
+            }
         }
         if (cmds.isEmpty()) {
             return;
@@ -375,7 +391,51 @@ public final class StreamApplier {
             b.flushThrough(exec.endOffset());
             return;
         }
-        barrierGroup(cmds, start, exec.endOffset());
+        barrierGroup(cmds, target.nodes() > 1 ? nodeOf : null, start, exec.endOffset());
+    }
+
+    /**
+     * On a target of several nodes, adds a block's command with the node it runs on: a key's
+     * command to its key's node, DEL/UNLINK/MSET split per key (each key's part to its node), a
+     * barrier to {@link Target#nodeOfCommand}. A command whose keys span nodes is refused
+     * ({@code --on-error}); returns false then.
+     */
+    private boolean nodesOfBlockCommand(byte[][] argv, CommandTable.Kind k, int lane, List<Cmd> cmds, List<Integer> nodeOf) {
+        int tdb = dbMap.applyAsInt(db);
+        if (lane >= 0) {
+            cmds.add(new Cmd(tdb, argv));
+            nodeOf.add(target.nodeOfLane(lane));
+        } else if (k == CommandTable.Kind.SPLIT_KEYS) {
+            for (int i = 1; i < argv.length; i++) {
+                cmds.add(new Cmd(tdb, new byte[][] {argv[0], argv[i]}));
+                nodeOf.add(target.nodeOfLane(laneIndex(argv[i])));
+            }
+        } else if (k == CommandTable.Kind.SPLIT_PAIRS) {
+            for (int i = 1; i + 1 < argv.length; i += 2) {
+                cmds.add(new Cmd(tdb, new byte[][] {Args.b("SET"), argv[i], argv[i + 1]}));
+                nodeOf.add(target.nodeOfLane(laneIndex(argv[i])));
+            }
+        } else {
+            int node = target.nodeOfCommand(argv);
+            if (node == Target.SPANS_NODES) {
+                spansNodes(argv);
+                return false;
+            }
+            cmds.add(new Cmd(tdb, argv));
+            nodeOf.add(node);
+        }
+        return true;
+    }
+
+    /** A command whose keys live on several nodes of the target: counted and skipped, or the run stops before it. */
+    private void spansNodes(byte[][] argv) {
+        String what = CommandTable.name(argv);
+        String why = "its keys live on different nodes of the target (or Ferry cannot tell its keys), so it cannot run there as one command";
+        if (onError == OnError.SKIP) {
+            skipped(what + ": " + why + ": skipped");
+        } else {
+            fail("cannot forward " + what + ": " + why + " (use --on-error skip to count such commands and go on)");
+        }
     }
 
     private void barrier(ReplCommand c) {
@@ -389,24 +449,73 @@ public final class StreamApplier {
             filtered.increment();
             return;
         }
-        if (c.endOffset() <= skipUpTo[0] || !runnable(argv, null)) {
+        int node = target.nodeOfCommand(argv);
+        if (node != Target.SPANS_NODES && appliedOn(node, c.endOffset()) || !runnable(argv, null)) {
             return;
         }
-        barrierGroup(java.util.Collections.singletonList(new Cmd(dbMap.applyAsInt(db), argv)), c.startOffset(), c.endOffset());
+        if (node == Target.SPANS_NODES) {
+            spansNodes(argv);
+            return;
+        }
+        barrierGroup(java.util.Collections.singletonList(new Cmd(dbMap.applyAsInt(db), argv)), target.nodes() > 1 ? List.of(node) : null,
+                c.startOffset(), c.endOffset());
     }
 
-    /** Drains every lane, applies the commands on lane 0 with every lane's checkpoint, drains again. */
-    private void barrierGroup(List<Cmd> cmds, long start, long end) {
-        if (end <= skipUpTo[0]) {
+    /** Whether a barrier ending at {@code end} was applied before a restart on {@code node} (or every node). */
+    private boolean appliedOn(int node, long end) {
+        for (int n = 0; n < leadLane.length; n++) {
+            if ((node == Target.EVERY_NODE || node == n) && end > skipUpTo[leadLane[n]]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Drains every lane, applies the commands on the first lane of each node they go to
+     * ({@code nodeOf}, per command; null: a standalone target, everything on lane 0) with the
+     * checkpoints of every lane of that node, drains again. A node that applied them before a
+     * restart (its checkpoint covers {@code end}) is left out.
+     */
+    private void barrierGroup(List<Cmd> cmds, List<Integer> nodeOf, long start, long end) {
+        List<List<Cmd>> perNode = new ArrayList<>();
+        for (int n = 0; n < leadLane.length; n++) {
+            perNode.add(new ArrayList<>());
+        }
+        for (int i = 0; i < cmds.size(); i++) {
+            int node = nodeOf == null ? 0 : nodeOf.get(i);
+            for (int n = 0; n < perNode.size(); n++) {
+                if (node == Target.EVERY_NODE || node == n) {
+                    perNode.get(n).add(cmds.get(i));
+                }
+            }
+        }
+        boolean any = false;
+        for (int n = 0; n < perNode.size(); n++) {
+            if (perNode.get(n).isEmpty() || end <= skipUpTo[leadLane[n]]) {
+                perNode.get(n).clear();
+            } else {
+                any = true;
+            }
+        }
+        if (!any) {
             return;
         }
         barriers.increment();
         flush();
         target.drain();
-        Batch b = batches[0];
-        b.addGroup(cmds, start);
-        b.flushWithAllCheckpoints(end);
-        lanes.get(0).drain();
+        for (int n = 0; n < perNode.size(); n++) {
+            if (!perNode.get(n).isEmpty()) {
+                Batch b = batches[leadLane[n]];
+                b.addGroup(perNode.get(n), start);
+                b.flushWithAllCheckpoints(end);
+            }
+        }
+        for (int n = 0; n < perNode.size(); n++) {
+            if (!perNode.get(n).isEmpty()) {
+                lanes.get(leadLane[n]).drain();
+            }
+        }
     }
 
     /** Sends what the lanes have buffered (call when the source is idle, to keep lag low). */
@@ -425,14 +534,19 @@ public final class StreamApplier {
 
     /** Removes the checkpoint keys (after a clean shutdown, when the file checkpoint is exact). */
     public void clearCheckpointKeys() {
-        byte[][] del = new byte[lanes.size() + 1][];
-        del[0] = Args.b("DEL");
-        for (int i = 0; i < lanes.size(); i++) {
-            del[i + 1] = checkpointKey(i);
+        for (int n = 0; n < leadLane.length; n++) { // each lane's key lives on its lane's node
+            List<byte[]> del = new ArrayList<>();
+            del.add(Args.b("DEL"));
+            for (int i = 0; i < lanes.size(); i++) {
+                if (target.nodeOfLane(i) == n) {
+                    del.add(checkpointKey(i));
+                }
+            }
+            Lane l = lanes.get(leadLane[n]);
+            l.send(0, del.toArray(new byte[0][]), r -> {});
+            l.flush();
+            l.drain();
         }
-        lanes.get(0).send(0, del, r -> {});
-        lanes.get(0).flush();
-        lanes.get(0).drain();
     }
 
     public static byte[] checkpointKey(int lane) {
@@ -526,6 +640,7 @@ public final class StreamApplier {
             flushUpTo(Math.max(end, dispatchedEndFor()), false);
         }
 
+        /** With the checkpoints of every lane of this lane's node (standalone: every lane). */
         void flushWithAllCheckpoints(long end) {
             flushUpTo(end, true);
         }
@@ -557,6 +672,9 @@ public final class StreamApplier {
             // The checkpoint records the end of everything dispatched so far on this lane.
             long ckpt = Math.max(end, 0);
             for (int i = allCheckpoints ? 0 : lane; i < (allCheckpoints ? lanes.size() : lane + 1); i++) {
+                if (target.nodeOfLane(i) != target.nodeOfLane(lane)) {
+                    continue; // a lane's checkpoint lives on its own node
+                }
                 byte[][] set = {Args.b("SET"), checkpointKey(i), Args.b(checkpointValue(ckpt))};
                 selectedInside |= queue(l, 0, set, CHECKPOINT, queued, refusedAtQueue);
             }

@@ -36,6 +36,32 @@ public interface Target extends AutoCloseable {
         }
     }
 
+    /** {@link #nodeOfCommand}: the command runs on every node (it names no key: FLUSHALL, SCRIPT LOAD, ...). */
+    int EVERY_NODE = -1;
+    /** {@link #nodeOfCommand}: its keys live on several nodes, so it cannot run as one command there. */
+    int SPANS_NODES = -2;
+
+    /**
+     * How many servers the lanes write to. A transaction, and so a lane batch with the checkpoints
+     * written in it, holds on one node only. A standalone server is one node holding every lane.
+     */
+    default int nodes() {
+        return 1;
+    }
+
+    /** The node lane {@code lane} writes to. */
+    default int nodeOfLane(int lane) {
+        return 0;
+    }
+
+    /**
+     * Where a command that is not routed by one key runs (a barrier: several keys, or none): a node,
+     * {@link #EVERY_NODE} or {@link #SPANS_NODES}. A standalone server runs everything itself.
+     */
+    default int nodeOfCommand(byte[][] argv) {
+        return 0;
+    }
+
     /** The first thing a lane saw refused outside any command's own reply (a SELECT), or null. */
     String laneFailure();
 
