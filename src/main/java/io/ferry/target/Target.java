@@ -62,6 +62,24 @@ public interface Target extends AutoCloseable {
         return 0;
     }
 
+    /** {@link #nodeOfCommand} for a target that knows the node of each key: by the command's keys ({@link io.ferry.route.CommandKeys}). */
+    static int nodeOfKeys(byte[][] argv, java.util.function.ToIntFunction<byte[]> nodeOfKey) {
+        List<byte[]> keys = io.ferry.route.CommandKeys.of(argv);
+        if (keys == null) {
+            return SPANS_NODES;
+        }
+        if (keys.isEmpty()) {
+            return EVERY_NODE;
+        }
+        int node = nodeOfKey.applyAsInt(keys.get(0));
+        for (byte[] k : keys) {
+            if (nodeOfKey.applyAsInt(k) != node) {
+                return SPANS_NODES;
+            }
+        }
+        return node;
+    }
+
     /** The first thing a lane saw refused outside any command's own reply (a SELECT), or null. */
     String laneFailure();
 

@@ -7,7 +7,6 @@ import io.ferry.resp.RedisUri;
 import io.ferry.resp.Reply;
 import io.ferry.resp.ReplyCallback;
 import io.ferry.resp.TlsOptions;
-import io.ferry.route.CommandKeys;
 import io.ferry.route.twemproxy.Pool;
 import io.ferry.route.twemproxy.Server;
 import java.time.Duration;
@@ -115,20 +114,7 @@ public final class TwemproxyTarget implements Target {
     /** A keyless command goes to every backend; one with keys to their backend when they share one. */
     @Override
     public int nodeOfCommand(byte[][] argv) {
-        List<byte[]> keys = CommandKeys.of(argv);
-        if (keys == null) {
-            return SPANS_NODES;
-        }
-        if (keys.isEmpty()) {
-            return EVERY_NODE;
-        }
-        int node = pool.serverOf(keys.get(0));
-        for (byte[] k : keys) {
-            if (pool.serverOf(k) != node) {
-                return SPANS_NODES;
-            }
-        }
-        return node;
+        return Target.nodeOfKeys(argv, pool::serverOf);
     }
 
     @Override
