@@ -110,6 +110,58 @@ class TwemproxyRestoreIT {
         }
     }
 
+    /** Backends behind a password (redis_auth): written with it, read back through nutcracker, no password in the output. */
+    @Test
+    void restoreIntoAPoolWithAuth(@TempDir Path dir) {
+        String pw = "pool-s3cret";
+        try (RedisServerProcess src = RedisServerProcess.start(); RedisConnection s = src.connection();
+                TwemproxyPool pool = TwemproxyPool.withAuth(dir, true, pw, "hash: jenkins", "distribution: ketama")) {
+            seed(s);
+            FerryCli.Result r = FerryCli.run("restore", rdbOf(src).toString(), "--target", pool.spec());
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out() + r.err()).doesNotContain(pw);
+            pool.assertSameThroughProxy(s);
+        }
+    }
+
+    /** A pool db (redis_db: 2): Ferry's only db is db 2 on every backend, where nutcracker reads. */
+    @Test
+    void restoreIntoAPoolWithADb(@TempDir Path dir) {
+        try (RedisServerProcess src = RedisServerProcess.start(); RedisConnection s = src.connection();
+                TwemproxyPool pool = new TwemproxyPool(dir, false, "hash: one_at_a_time", "distribution: modula", "redis_db: 2")) {
+            seed(s);
+            FerryCli.Result r = FerryCli.run("restore", rdbOf(src).toString(), "--target", pool.spec());
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(pool.backendKeys(0)).as("nothing in the backends' db 0").isEmpty();
+            pool.assertSameThroughProxy(s, 2);
+        }
+    }
+
+    /** ferry gen writes each key onto the backend nutcracker will look on. */
+    @Test
+    void genIntoAPool(@TempDir Path dir) {
+        try (TwemproxyPool pool = new TwemproxyPool(dir, false, "hash: hsieh", "distribution: modula")) {
+            FerryCli.Result r = FerryCli.run("gen", "--target", pool.spec(), "--keys", "2000");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            io.ferry.route.twemproxy.Pool p = io.ferry.route.twemproxy.PoolReader.read(pool.proxy.conf(), "pool");
+            int keys = 0;
+            for (RedisServerProcess b : pool.backends) {
+                try (RedisConnection c = b.connection()) {
+                    for (var k : c.call("KEYS", "*").asList()) {
+                        assertThat(p.servers().get(p.serverOf(k.asBytes())).port()).as("backend of %s", k).isEqualTo(b.port());
+                        keys++;
+                    }
+                }
+            }
+            assertThat(keys).isEqualTo(2000);
+            try (RedisConnection viaProxy = pool.proxy.connection()) {
+                for (String k : pool.backendKeys()) {
+                    assertThat(viaProxy.call(new byte[][] {b("EXISTS"), k.getBytes(StandardCharsets.ISO_8859_1)}).asLong()).as(k).isEqualTo(1);
+                }
+            }
+        }
+    }
+
     @Test
     void aMultiDbSourceIsRefusedUnlessMappedToOneDb(@TempDir Path dir) {
         try (RedisServerProcess src = RedisServerProcess.start(); RedisConnection s = src.connection();

@@ -23,12 +23,14 @@ public final class NutcrackerProcess implements AutoCloseable {
     private final Path dir;
     private final Path conf;
     private final int port;
+    private final String password; // the pool's redis_auth: clients AUTH to nutcracker with it
 
-    private NutcrackerProcess(Process process, Path dir, Path conf, int port) {
+    private NutcrackerProcess(Process process, Path dir, Path conf, int port, String password) {
         this.process = process;
         this.dir = dir;
         this.conf = conf;
         this.port = port;
+        this.password = password;
     }
 
     /** Whether the binary is installed (the ITs need it; ./run-tests installs it). */
@@ -41,6 +43,11 @@ public final class NutcrackerProcess implements AutoCloseable {
      * lines {@code settings}, e.g. {@code "hash: murmur"}, {@code "servers:"}, {@code "  - 127.0.0.1:7000:1"}.
      */
     public static NutcrackerProcess start(Path dir, String pool, List<String> settings) {
+        return start(dir, pool, settings, null);
+    }
+
+    /** As {@link #start(Path, String, List)}, for a pool whose settings include {@code redis_auth: password}. */
+    public static NutcrackerProcess start(Path dir, String pool, List<String> settings, String password) {
         String lastLog = "";
         for (int attempt = 1; attempt <= 5; attempt++) {
             int port = FreePorts.pick();
@@ -56,7 +63,7 @@ public final class NutcrackerProcess implements AutoCloseable {
                 Process p = new ProcessBuilder(NUTCRACKER, "-c", conf.toString(), "-s", Integer.toString(FreePorts.pick()), "-o", log.toString(),
                         "-p", dir.resolve("nutcracker-" + port + ".pid").toString())
                         .redirectErrorStream(true).redirectOutput(dir.resolve("nutcracker-" + port + ".out").toFile()).start();
-                NutcrackerProcess n = new NutcrackerProcess(p, dir, conf, port);
+                NutcrackerProcess n = new NutcrackerProcess(p, dir, conf, port, password);
                 if (n.awaitReady()) {
                     return n;
                 }
@@ -96,7 +103,7 @@ public final class NutcrackerProcess implements AutoCloseable {
 
     /** The pool's address (clients talk to the proxy as to a server). */
     public RedisUri uri() {
-        return new RedisUri("127.0.0.1", port, null, null, null, false);
+        return new RedisUri("127.0.0.1", port, null, password, null, false);
     }
 
     public RedisConnection connection() {

@@ -23,17 +23,29 @@ public final class TwemproxyPool implements AutoCloseable {
 
     /** {@code settings}: hash, distribution, hash_tag lines; {@code names}: whether servers carry names. */
     public TwemproxyPool(Path dir, boolean names, String... settings) {
+        this(dir, names, null, List.of(settings));
+    }
+
+    /** Backends with {@code requirepass password}, and the pool's {@code redis_auth}. */
+    public static TwemproxyPool withAuth(Path dir, boolean names, String password, String... settings) {
+        return new TwemproxyPool(dir, names, password, List.of(settings));
+    }
+
+    private TwemproxyPool(Path dir, boolean names, String password, List<String> settings) {
         for (int i = 0; i < 3; i++) {
-            backends.add(RedisServerProcess.start());
+            backends.add(password == null ? RedisServerProcess.start() : RedisServerProcess.start("requirepass " + password));
         }
-        List<String> conf = new ArrayList<>(List.of(settings));
+        List<String> conf = new ArrayList<>(settings);
+        if (password != null) {
+            conf.add("redis_auth: " + password);
+        }
         conf.add("redis: true");
         conf.add("servers:");
         String[] labels = {"shard-b", "shard-a", "c"};
         for (int i = 0; i < 3; i++) {
             conf.add("  - 127.0.0.1:" + backends.get(i).port() + ":" + (i + 1) + (names ? " " + labels[i] : ""));
         }
-        proxy = NutcrackerProcess.start(dir, "pool", conf);
+        proxy = NutcrackerProcess.start(dir, "pool", conf, password);
     }
 
     /** The {@code --target} naming this pool. */
@@ -41,11 +53,12 @@ public final class TwemproxyPool implements AutoCloseable {
         return "twemproxy:" + proxy.conf() + ":pool";
     }
 
-    /** Every backend's keys (Ferry's checkpoint keys left out), as Latin-1 strings. */
-    public TreeSet<String> backendKeys() {
+    /** Every backend's keys in {@code db} (Ferry's checkpoint keys left out), as Latin-1 strings. */
+    public TreeSet<String> backendKeys(int db) {
         TreeSet<String> keys = new TreeSet<>();
         for (RedisServerProcess b : backends) {
             try (RedisConnection c = b.connection()) {
+                c.call("SELECT", Integer.toString(db));
                 for (Reply k : c.call("KEYS", "*").asList()) {
                     String s = new String(k.asBytes(), StandardCharsets.ISO_8859_1);
                     if (!s.startsWith("__ferry_checkpoint:")) {
@@ -57,17 +70,26 @@ public final class TwemproxyPool implements AutoCloseable {
         return keys;
     }
 
+    public TreeSet<String> backendKeys() {
+        return backendKeys(0);
+    }
+
     /**
      * Every key of the source's db 0 reads back through nutcracker with the same type, value and
      * TTL (within 5 s), and the backends hold no other key.
      */
     public void assertSameThroughProxy(RedisConnection source) {
+        assertSameThroughProxy(source, 0);
+    }
+
+    /** As {@link #assertSameThroughProxy(RedisConnection)} for a pool whose {@code redis_db} is {@code poolDb}. */
+    public void assertSameThroughProxy(RedisConnection source, int poolDb) {
         TreeSet<String> sourceKeys = new TreeSet<>();
         for (Reply k : source.call("KEYS", "*").asList()) {
             sourceKeys.add(new String(k.asBytes(), StandardCharsets.ISO_8859_1));
         }
         assertThat(sourceKeys).as("source keys").isNotEmpty();
-        assertThat(backendKeys()).as("the backends hold exactly the source's keys").isEqualTo(sourceKeys);
+        assertThat(backendKeys(poolDb)).as("the backends hold exactly the source's keys").isEqualTo(sourceKeys);
         List<String> differ = new ArrayList<>();
         try (RedisConnection p = proxy.connection()) {
             for (String k : sourceKeys) {

@@ -80,6 +80,12 @@ public final class PoolReader {
         }
         int db = p.hasNonNull("redis_db") ? number(p, "redis_db", where) : 0;
         String auth = p.hasNonNull("redis_auth") ? p.get("redis_auth").asText() : null;
+        if (auth != null && db != 0) {
+            // nutcracker 0.5 sends its SELECT before its AUTH, which the backend refuses: such a pool
+            // reads and writes db 0, whatever redis_db says (twemproxy issue 457), unless patched.
+            throw new TwemproxyConfigException(where + ": redis_db " + db + " together with redis_auth: nutcracker 0.5 then uses db 0 "
+                    + "(its SELECT goes before its AUTH and is refused), so which db your proxy reads is unclear; remove redis_db or set it to 0");
+        }
         List<Server> servers = servers(p.get("servers"), where);
         servers.sort(Comparator.comparingInt((Server s) -> utf8(s.name()).length)
                 .thenComparing((a, b) -> Arrays.compareUnsigned(utf8(a.name()), utf8(b.name()))));

@@ -34,13 +34,13 @@ class PoolReaderTest {
 
     @Test
     void serversAreSortedByNameLengthFirstAndPort11211IsLeftOutOfTheName() throws Exception {
-        Pool p = PoolReader.read(conf("a:", "  redis: true", "  hash: murmur", "  distribution: modula", "  hash_tag: \"{}\"", "  redis_db: 3",
+        Pool p = PoolReader.read(conf("a:", "  redis: true", "  hash: murmur", "  distribution: modula", "  hash_tag: \"{}\"", "  redis_db: 0",
                 "  redis_auth: pw", "  servers:", "   - 10.0.0.1:6379:2 zeta", "   - 10.0.0.2:6380:1 alpha", "   - 10.0.0.3:6381:1 mid",
                 "   - 10.0.0.4:11211:1"), "a");
         assertThat(p.servers()).extracting(Server::name).containsExactly("mid", "zeta", "alpha", "10.0.0.4");
         assertThat(p.servers().get(1)).isEqualTo(new Server("10.0.0.1", 6379, 2, "zeta"));
         assertThat(new String(p.hashTag(), StandardCharsets.UTF_8)).isEqualTo("{}");
-        assertThat(p.redisDb()).isEqualTo(3);
+        assertThat(p.redisDb()).isZero();
         assertThat(p.redisAuth()).isEqualTo("pw");
         assertThat(p.identity()).doesNotContain("pw");
     }
@@ -60,7 +60,8 @@ class PoolReaderTest {
         Path c = conf("mc:", "  servers:", "   - h:1:1", "rnd:", "  redis: true", "  distribution: random", "  servers:", "   - h:1:1",
                 "sha:", "  redis: true", "  hash: sha1", "  servers:", "   - h:1:1", "tag:", "  redis: true", "  hash_tag: \"{\"", "  servers:",
                 "   - h:1:1", "sock:", "  redis: true", "  servers:", "   - /tmp/redis.sock:1", "zero:", "  redis: true", "  servers:", "   - h:1:0",
-                "dup:", "  redis: true", "  servers:", "   - h:1:1 same", "   - h:2:1 same");
+                "dup:", "  redis: true", "  servers:", "   - h:1:1 same", "   - h:2:1 same",
+                "authdb:", "  redis: true", "  redis_auth: pw", "  redis_db: 3", "  servers:", "   - h:1:1");
         assertThatThrownBy(() -> PoolReader.read(c, "mc")).isInstanceOf(TwemproxyConfigException.class).hasMessageContaining("memcached pool");
         assertThatThrownBy(() -> PoolReader.read(c, "rnd")).hasMessageContaining("distribution 'random'");
         assertThatThrownBy(() -> PoolReader.read(c, "sha")).hasMessageContaining("unknown hash 'sha1'").hasMessageContaining("fnv1a_64");
@@ -68,6 +69,7 @@ class PoolReaderTest {
         assertThatThrownBy(() -> PoolReader.read(c, "sock")).hasMessageContaining("unix socket");
         assertThatThrownBy(() -> PoolReader.read(c, "zero")).hasMessageContaining("weight");
         assertThatThrownBy(() -> PoolReader.read(c, "dup")).hasMessageContaining("two servers named 'same'");
+        assertThatThrownBy(() -> PoolReader.read(c, "authdb")).hasMessageContaining("redis_db 3 together with redis_auth").hasMessageNotContaining("pw");
         assertThatThrownBy(() -> PoolReader.read(c, "none")).hasMessageContaining("no pool 'none'").hasMessageContaining("mc, rnd");
         assertThatThrownBy(() -> PoolReader.parseSpec("twemproxy:" + c)).hasMessageContaining("twemproxy:PATH/TO/nutcracker.yml:POOL");
     }
