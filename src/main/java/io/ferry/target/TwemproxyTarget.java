@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * one db: Ferry's db 0 is the pool's {@code redis_db} on every backend.
  */
 public final class TwemproxyTarget implements Target {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TwemproxyTarget.class);
     private final Pool pool;
     private final List<RedisConnection> probes = new ArrayList<>(); // one per backend, in the pool's order
     private final List<Lane> lanes = new ArrayList<>();
@@ -41,6 +42,10 @@ public final class TwemproxyTarget implements Target {
      * number of backends), lane i on backend i mod backends.
      */
     public static TwemproxyTarget open(Pool pool, int laneCount, int windowCommands, long windowBytes) {
+        if (pool.autoEject()) {
+            LOG.warn("{} has auto_eject_hosts: true: while nutcracker has a backend ejected it sends that backend's keys elsewhere; "
+                    + "Ferry writes every key to its home with all backends in (the pool as configured)", pool.describe());
+        }
         TwemproxyTarget t = new TwemproxyTarget(pool);
         try {
             int backends = pool.servers().size();

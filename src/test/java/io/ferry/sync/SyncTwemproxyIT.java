@@ -114,6 +114,23 @@ class SyncTwemproxyIT {
         }
     }
 
+    /** The pool has one db: a source with keys in db 1 is refused before anything is written, unless mapped to db 0. */
+    @Test
+    void aMultiDbSourceIsRefusedAtTheStart(@TempDir Path dir) throws Exception {
+        try (RedisServerProcess src = RedisServerProcess.start(SOURCE_CONF); RedisConnection s = src.connection();
+                TwemproxyPool pool = new TwemproxyPool(dir.resolve("pool"), false, "hash: crc16", "distribution: ketama")) {
+            s.call("SET", "zero", "0");
+            s.call("SELECT", "1");
+            s.call("SET", "one", "1");
+            FerryCli.Result r = FerryCli.run("sync", "-s", src.uriWithPassword(), "-t", pool.spec(), "--state-dir", dir.resolve("state").toString());
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.errorLines()).hasSize(1);
+            assertThat(r.errorLines().get(0)).contains("source db 1").contains("one db").contains("--target-db 0");
+            assertThat(r.hasStackTrace()).isFalse();
+            assertThat(pool.backendKeys()).isEmpty();
+        }
+    }
+
     /** A RENAME whose keys live on two backends cannot run there as one command: counted and skipped under --on-error skip. */
     @Test
     void aCommandAcrossBackendsIsCountedUnderSkip(@TempDir Path dir) throws Exception {

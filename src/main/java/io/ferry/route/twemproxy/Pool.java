@@ -10,9 +10,10 @@ import java.util.List;
  *
  * @param redisAuth the backends' password (never logged), or null
  * @param redisDb   the db nutcracker selects on every backend connection
+ * @param autoEject {@code auto_eject_hosts}: nutcracker moves an ejected server's keys to the others while it is out
  */
 public record Pool(String file, String name, List<Server> servers, KeyHash hash, byte[] hashTag, String distributionName,
-        Distribution distribution, String redisAuth, int redisDb) {
+        Distribution distribution, String redisAuth, int redisDb, boolean autoEject) {
 
     /** Index in {@link #servers()} of the server nutcracker sends {@code key} to. */
     public int serverOf(byte[] key) {

@@ -95,7 +95,7 @@ public final class PoolReader {
             }
         }
         List<Server> fixed = List.copyOf(servers);
-        return new Pool(file.toString(), pool, fixed, hash, tag, dist, Distribution.of(dist, fixed), auth, db);
+        return new Pool(file.toString(), pool, fixed, hash, tag, dist, Distribution.of(dist, fixed), auth, db, bool(p, "auto_eject_hosts", where));
     }
 
     private static List<Server> servers(JsonNode list, String where) {
