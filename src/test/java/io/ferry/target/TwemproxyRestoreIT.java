@@ -162,6 +162,44 @@ class TwemproxyRestoreIT {
         }
     }
 
+    /**
+     * An AOF (Redis 7 multi-part: its commands go through the stream applier): blocks across
+     * backends, multi-key commands within a tag, FLUSHDB on every backend; afterwards no backend
+     * keeps a checkpoint key.
+     */
+    @Test
+    void restoreAnAofIntoAPool(@TempDir Path dir) {
+        try (RedisServerProcess src = RedisServerProcess.start("appendonly yes", "appendfsync always", "appenddirname aofdir");
+                RedisConnection s = src.connection();
+                TwemproxyPool pool = new TwemproxyPool(dir, true, "hash: md5", "distribution: ketama", "hash_tag: \"{}\"")) {
+            s.call("SET", "gone", "x");
+            s.call("FLUSHDB");
+            for (int i = 0; i < 300; i++) {
+                s.call("SET", "a:" + i, "v" + i);
+                s.call("INCR", "ctr:" + i % 7);
+                if (i % 20 == 0) {
+                    s.call("MULTI");
+                    s.call("RPUSH", "tx:l" + i, "x");
+                    s.call("INCR", "tx:n");
+                    s.call("SET", "tx:s" + i, "y");
+                    s.call("EXEC");
+                    s.call("DEL", "a:" + i, "a:" + (i + 1));
+                    s.call("MSET", "m:" + i, "1", "m:" + (i + 1), "2");
+                    s.call("SET", "{t" + i + "}:from", "z");
+                    s.call("RENAME", "{t" + i + "}:from", "{t" + i + "}:to");
+                }
+            }
+            FerryCli.Result r = FerryCli.run("restore", src.dir().resolve("aofdir").toString(), "--target", pool.spec());
+            assertThat(r.exit()).as(r.toString()).isZero();
+            pool.assertSameThroughProxy(s);
+            for (RedisServerProcess b : pool.backends) {
+                try (RedisConnection c = b.connection()) {
+                    assertThat(c.call("KEYS", "__ferry_checkpoint:*").asList()).as("checkpoint keys left on %d", b.port()).isEmpty();
+                }
+            }
+        }
+    }
+
     @Test
     void aMultiDbSourceIsRefusedUnlessMappedToOneDb(@TempDir Path dir) {
         try (RedisServerProcess src = RedisServerProcess.start(); RedisConnection s = src.connection();
