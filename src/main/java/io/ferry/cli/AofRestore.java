@@ -5,7 +5,7 @@ import io.ferry.source.aof.AofSource;
 import io.ferry.source.aof.AofTruncatedException;
 import io.ferry.target.KeyApplier;
 import io.ferry.target.OnError;
-import io.ferry.target.RedisTarget;
+import io.ferry.target.Target;
 import io.ferry.target.StreamApplier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +77,7 @@ final class AofRestore {
     }
 
     /** Replays the commands from {@code rdbEnd} (0 without an RDB part); failures go to {@code keys}. */
-    static void replay(io.ferry.target.Target t, AofSource src, long rdbEnd, Long untilMs, boolean allowTruncated, OnError onError,
+    static void replay(Target t, AofSource src, long rdbEnd, Long untilMs, boolean allowTruncated, OnError onError,
             KeyFilter filter, IntUnaryOperator dbs, KeyApplier keys, AtomicLongArray progress) throws IOException {
         checkTail(src, rdbEnd, allowTruncated);
         // With FAIL each lane batch is one MULTI/EXEC and a rejected command stops the run; no

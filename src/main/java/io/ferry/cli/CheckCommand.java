@@ -43,7 +43,7 @@ public final class CheckCommand implements Callable<Integer> {
             description = "The source: redis://[user:pass@]host:port, rediss://…, or an RDB file.")
     String source;
 
-    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port or rediss://…")
+    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port, rediss://…, or twemproxy:nutcracker.yml:POOL (its backends)")
     String target;
 
     @Option(names = "--level", defaultValue = "full", paramLabel = "LEVEL",
@@ -121,19 +121,19 @@ public final class CheckCommand implements Callable<Integer> {
         }
         var keyFilter = filter.toFilter();
 
-        Path sourceFile = isFile(source) ? Path.of(source) : null;
-        RedisUri sourceUri = sourceFile == null ? uri("--source", source) : null;
-        RedisUri targetUri = uri("--target", target);
-        CheckOptions opt = new CheckOptions(sourceUri == null ? null : Topology.of(sourceUri, sourceTls.toOptions()),
+        Path sourceFile = !isPool(source) && isFile(source) ? Path.of(source) : null;
+        Topology sourceSide = sourceFile == null ? topology("--source", source) : null;
+        Topology targetSide = topology("--target", target);
+        CheckOptions opt = new CheckOptions(sourceSide,
                 sourceTls.toOptions(), sourceFile,
-                Topology.of(targetUri, tls.toOptions()), tls.toOptions(), level, tolerance, rounds, every,
+                targetSide, tls.toOptions(), level, tolerance, rounds, every,
                 sample == null ? 0 : sample, sampleRate == null ? 1.0 : sampleRate, keyFilter, qps == null ? 0 : qps,
                 batch, chunk, 256 * 1024, parallel, maxDiffs);
         CheckResult r = new CheckSession(opt).run();
 
-        String from = sourceFile != null ? sourceFile.toString() : sourceUri.redacted();
+        String from = sourceFile != null ? sourceFile.toString() : sourceSide.describe();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("ferry check: %s → %s, level %s, %d round(s)%n", from, targetUri.redacted(), level.label(), r.rounds());
+        out.printf("ferry check: %s → %s, level %s, %d round(s)%n", from, targetSide.describe(), level.label(), r.rounds());
         out.print(Report.table(r));
         out.printf(Locale.ROOT, "round 1: %,d keys checked in %.1f s (%,.0f keys/s)%n", r.checkedTotal(), r.firstRoundSeconds(),
                 r.keysPerSecond());
@@ -150,11 +150,23 @@ public final class CheckCommand implements Callable<Integer> {
             out.printf("result: %,d keys differ (%s)%n", r.differences().size() + r.overflowed(), b);
         }
         if (report != null) {
-            Report.writeJson(report, from, targetUri.redacted(), opt, r);
+            Report.writeJson(report, from, targetSide.describe(), opt, r);
             out.println("report: " + report);
         }
         out.flush();
         return r.identical() ? 0 : 1;
+    }
+
+    private static boolean isPool(String s) {
+        return s.startsWith("twemproxy:");
+    }
+
+    /** A server, or a twemproxy pool's backends ({@code twemproxy:FILE:POOL}). */
+    private Topology topology(String option, String s) {
+        if (isPool(s)) {
+            return io.ferry.check.TwemproxyTopology.of(io.ferry.route.twemproxy.PoolReader.parseSpec(s));
+        }
+        return Topology.of(uri(option, s), option.equals("--source") ? sourceTls.toOptions() : tls.toOptions());
     }
 
     /** A source is a file when it names an existing file or ends with .rdb; otherwise a server URI. */

@@ -6,6 +6,8 @@ import io.ferry.resp.RedisUri;
 import io.ferry.resp.Reply;
 import io.ferry.status.Progress;
 import io.ferry.target.RedisTarget;
+import io.ferry.target.Target;
+import io.ferry.target.TwemproxyTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Option;
 public final class GenCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(GenCommand.class);
 
-    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "Where to write: redis://[user:pass@]host:port")
+    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "Where to write: redis://[user:pass@]host:port, or twemproxy:nutcracker.yml:POOL (its backends)")
     String target;
 
     @Mixin
@@ -78,9 +80,12 @@ public final class GenCommand implements Callable<Integer> {
         KeyMaker maker = new KeyMaker(spec, System.currentTimeMillis());
         AtomicReference<String> failure = new AtomicReference<>();
         AtomicLong done = new AtomicLong();
-        RedisUri uri = RedisUri.parse(target);
+        boolean pool = target.startsWith("twemproxy:");
+        io.ferry.route.twemproxy.Pool twemproxy = pool ? io.ferry.route.twemproxy.PoolReader.parseSpec(target) : null;
+        RedisUri uri = pool ? null : RedisUri.parse(target);
+        String where = pool ? twemproxy.describe() : uri.redacted();
         long t0 = System.nanoTime();
-        try (io.ferry.target.Target t = io.ferry.target.Targets.open(uri, tls.toOptions(), lanes, 5000, 32L << 20);
+        try (Target t = pool ? TwemproxyTarget.open(twemproxy, lanes, 5000, 32L << 20) : io.ferry.target.Targets.open(uri, tls.toOptions(), lanes, 5000, 32L << 20);
                 Progress p = Progress.start("gen", 0, () -> 0, done::get)) {
             for (int db : spec.dbs()) {
                 t.requireDb(db, "--dbs " + db); // before the first key is written
@@ -103,7 +108,7 @@ public final class GenCommand implements Callable<Integer> {
             throw new UserError(failure.get());
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        LOG.info(String.format("generated %,d keys into %s in %.1f s (%,.0f keys/s, seed %d)", keys, uri.redacted(), s, keys / Math.max(s, 1e-3), seed));
+        LOG.info(String.format("generated %,d keys into %s in %.1f s (%,.0f keys/s, seed %d)", keys, where, s, keys / Math.max(s, 1e-3), seed));
         return 0;
     }
 }

@@ -6,14 +6,13 @@ import io.ferry.convert.ConvertStats;
 import io.ferry.convert.SnapshotConverter;
 import io.ferry.filter.FilteringHandler;
 import io.ferry.rdb.RdbReader;
-import io.ferry.resp.RedisUri;
 import io.ferry.source.aof.AofSource;
 import io.ferry.status.Progress;
 import io.ferry.target.ApplyFailedException;
 import io.ferry.target.ApplyStats;
 import io.ferry.target.KeyApplier;
 import io.ferry.target.Lane;
-import io.ferry.target.RedisTarget;
+import io.ferry.target.Target;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -76,7 +75,8 @@ public final class RestoreCommand implements Callable<Integer> {
             description = "AOF only: a command the target rejects: fail (stop) or skip (count and go on). Default ${DEFAULT-VALUE}.")
     io.ferry.target.OnError onError;
 
-    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "redis://[user:pass@]host:port[/db], rediss://…, or file:PATH.rdb|.aof|.jsonl")
+    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI",
+            description = "redis://[user:pass@]host:port[/db], rediss://…, twemproxy:nutcracker.yml:POOL, or file:PATH.rdb|.aof|.jsonl")
     String target;
 
     @Mixin
@@ -140,7 +140,7 @@ public final class RestoreCommand implements Callable<Integer> {
         for (Path f : aof == null ? files : aof.parts()) {
             totalBytes += Files.size(f);
         }
-        RedisUri uri = RedisUri.parse(target);
+        io.ferry.sync.TargetSpec spec = io.ferry.sync.TargetSpec.parse(target, tls.toOptions()); // a server or a twemproxy pool
         ApplyStats applied = new ApplyStats();
         ConvertStats converted = new ConvertStats();
         Path spill = spillDir != null ? spillDir : Files.createTempDirectory("ferry-spill-");
@@ -148,12 +148,12 @@ public final class RestoreCommand implements Callable<Integer> {
         AtomicLongArray offsets = new AtomicLongArray(Math.max(1, rdbs.size()));
         long[] rdbEnds = new long[rdbs.size()];
         long[] filtered = new long[1];
-        try (io.ferry.target.Target t = io.ferry.target.Targets.open(uri, tls.toOptions(), lanes, 10_000, 64L << 20)) {
+        try (Target t = spec.open(lanes)) {
             requireDbs(t, rdbs, keyFilter, dbs);
             KeyApplier applier = new KeyApplier(t, onConflict, applied);
             LOG.info("restoring {}, {} MiB, into {} ({}, RESTORE payloads up to RDB {})",
                     aof != null ? "the AOF " + aof.origin() + " (" + aof.parts().size() + " part(s))" : files.size() + " file(s)", totalBytes >> 20,
-                    uri.redacted(), t.features().describe(), t.features().payloadVersion());
+                    spec.redacted(), t.features().describe(), t.features().payloadVersion());
             ConvertOptions opt = new ConvertOptions(onConflict, big, batchElements, 1 << 20, typed,
                     // Several files may hold the same key: then only REPLACE makes a blind MSET safe.
                     !typed && (t.emptyAtOpen() && rdbs.size() == 1 || onConflict == ConflictPolicy.REPLACE));
@@ -197,7 +197,7 @@ public final class RestoreCommand implements Callable<Integer> {
     }
 
     /** Refuses, before the first write, a file whose keys would land in a db the target does not have. */
-    private void requireDbs(io.ferry.target.Target t, List<Path> rdbs, io.ferry.filter.KeyFilter keyFilter, IntUnaryOperator dbs) throws java.io.IOException {
+    private void requireDbs(Target t, List<Path> rdbs, io.ferry.filter.KeyFilter keyFilter, IntUnaryOperator dbs) throws java.io.IOException {
         if (targetDb != null) {
             t.requireDb(targetDb, "--target-db " + targetDb);
             return;
@@ -217,7 +217,7 @@ public final class RestoreCommand implements Callable<Integer> {
      * of them. A lane that fails (the target died) is recorded as the run's failure instead of
      * escaping, so the summary is still printed and the first failure (naming a key) is reported.
      */
-    private void finish(io.ferry.target.Target t, KeyApplier applier) {
+    private void finish(Target t, KeyApplier applier) {
         for (Lane l : t.lanes()) {
             try {
                 l.flush();
@@ -242,7 +242,7 @@ public final class RestoreCommand implements Callable<Integer> {
         return s;
     }
 
-    private long restoreFile(Path file, int idx, AtomicLongArray offsets, long[] rdbEnds, io.ferry.target.Target t, KeyApplier applier, ConvertStats converted,
+    private long restoreFile(Path file, int idx, AtomicLongArray offsets, long[] rdbEnds, Target t, KeyApplier applier, ConvertStats converted,
             ConvertOptions opt, IntUnaryOperator dbs, io.ferry.filter.KeyFilter keyFilter, long big, Path spill) throws Exception {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             RdbReader reader = new RdbReader(in, RdbReader.CaptureMode.raw(big, spill));

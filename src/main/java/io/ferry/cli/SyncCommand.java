@@ -39,7 +39,8 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI", description = "The source: redis://[user:pass@]host:port or rediss://…")
     String source;
 
-    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port[/db], rediss://…, or file:PATH.aof (an AOF a server loads; resumed like a server)")
+    @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port[/db], rediss://…, twemproxy:nutcracker.yml:POOL (the pool's backends), "
+            + "or file:PATH.aof (an AOF a server loads; resumed like a server)")
     String target;
 
     @Option(names = "--state-dir", defaultValue = "ferry-state", paramLabel = "DIR",

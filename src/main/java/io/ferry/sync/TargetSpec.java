@@ -7,8 +7,8 @@ import io.ferry.target.RedisTarget;
 import io.ferry.target.Target;
 import java.nio.file.Path;
 
-/** What {@code --target} names for a sync: a server, or an AOF file. A new kind of target adds a case here. */
-public sealed interface TargetSpec permits TargetSpec.Server, TargetSpec.AofFile {
+/** What {@code --target} names for a sync: a server, a twemproxy pool's backends, or an AOF file. A new kind of target adds a case here. */
+public sealed interface TargetSpec permits TargetSpec.Server, TargetSpec.AofFile, TargetSpec.Twemproxy {
     /** What the state directory is bound to: no credentials. */
     String identity();
 
@@ -26,7 +26,28 @@ public sealed interface TargetSpec permits TargetSpec.Server, TargetSpec.AofFile
             }
             return new AofFile(p);
         }
+        if (target.startsWith("twemproxy:")) {
+            return new Twemproxy(io.ferry.route.twemproxy.PoolReader.parseSpec(target));
+        }
         return new Server(RedisUri.parse(target), tls);
+    }
+
+    /** A nutcracker pool, written straight to its backends ({@code twemproxy:FILE:POOL}). */
+    record Twemproxy(io.ferry.route.twemproxy.Pool pool) implements TargetSpec {
+        @Override
+        public String identity() {
+            return pool.identity();
+        }
+
+        @Override
+        public String redacted() {
+            return pool.describe();
+        }
+
+        @Override
+        public Target open(int lanes) {
+            return io.ferry.target.TwemproxyTarget.open(pool, lanes, 10_000, 64L << 20);
+        }
     }
 
     record Server(RedisUri uri, TlsOptions tls) implements TargetSpec {

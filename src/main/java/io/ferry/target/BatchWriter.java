@@ -26,10 +26,10 @@ public interface BatchWriter {
     void write(int lane, List<Cmd> cmds, long checkpoint, BatchReplies replies);
 
     /**
-     * Writes commands that must run in order against every lane (the caller has drained them),
-     * recording every unit as applied up to {@code checkpoint}.
+     * Writes commands that must run in order against every lane (the caller has drained them) on
+     * lane {@code lane}, recording every unit (of that lane's node) as applied up to {@code checkpoint}.
      */
-    void writeBarrier(List<Cmd> cmds, long checkpoint, BatchReplies replies);
+    void writeBarrier(int lane, List<Cmd> cmds, long checkpoint, BatchReplies replies);
 
     /**
      * Whether a barrier ending at {@code end} was applied before the restart (the writer may also

@@ -83,6 +83,10 @@ public final class KeyApplier implements KeyCommands {
 
     @Override
     public void sendMany(int db, java.util.List<KeyHeader> keys, byte[][] argv) {
+        if (target.nodes() > 1 && !oneNode(keys)) {
+            splitByNode(db, keys, argv);
+            return;
+        }
         requireDb(db, keys.get(0).db);
         stats.commandsSent.increment();
         target.laneFor(keys.get(0).key).send(db, argv, new ReplyCallback() {
@@ -106,23 +110,77 @@ public final class KeyApplier implements KeyCommands {
         });
     }
 
+    private boolean oneNode(java.util.List<KeyHeader> keys) {
+        int node = target.nodeOfLane(target.laneIndex(keys.get(0).key));
+        for (KeyHeader k : keys) {
+            if (target.nodeOfLane(target.laneIndex(k.key)) != node) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An MSET of keys on several nodes (twemproxy backends): one MSET per node, each with its keys and values in order. */
+    private void splitByNode(int db, java.util.List<KeyHeader> keys, byte[][] argv) {
+        java.util.Map<Integer, java.util.List<Integer>> byNode = new java.util.TreeMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            byNode.computeIfAbsent(target.nodeOfLane(target.laneIndex(keys.get(i).key)), n -> new java.util.ArrayList<>()).add(i);
+        }
+        for (java.util.List<Integer> idx : byNode.values()) {
+            byte[][] part = new byte[1 + 2 * idx.size()][];
+            part[0] = argv[0];
+            java.util.List<KeyHeader> partKeys = new java.util.ArrayList<>(idx.size());
+            for (int j = 0; j < idx.size(); j++) {
+                int i = idx.get(j);
+                part[1 + 2 * j] = argv[1 + 2 * i];
+                part[2 + 2 * j] = argv[2 + 2 * i];
+                partKeys.add(keys.get(i));
+            }
+            sendMany(db, partKeys, part);
+        }
+    }
+
     @Override
     public void sendFunction(byte[][] argv) {
+        if (target.nodes() > 1) {
+            for (int n = 0; n < target.nodes(); n++) { // every node runs its own functions
+                sendFunction(argv, firstLaneOf(n), n == 0);
+            }
+            return;
+        }
+        sendFunction(argv, 0, true);
+    }
+
+    private int firstLaneOf(int node) {
+        for (int i = 0; i < target.lanes().size(); i++) {
+            if (target.nodeOfLane(i) == node) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no lane writes to node " + node);
+    }
+
+    /** {@code counts}: this node's reply is the one the statistics count (a library loads once per target). */
+    private void sendFunction(byte[][] argv, int lane, boolean counts) {
         stats.commandsSent.increment();
         byte[] code = argv[argv.length - 1];
         String firstLine = new String(code, 0, Math.min(code.length, 80), java.nio.charset.StandardCharsets.UTF_8).split("\n")[0];
-        target.lanes().get(0).send(-1, argv, new ReplyCallback() {
+        target.lanes().get(lane).send(-1, argv, new ReplyCallback() {
             @Override
             public void onReply(Reply r) {
                 if (!r.isError()) {
-                    stats.functionsLoaded.increment();
+                    if (counts) {
+                        stats.functionsLoaded.increment();
+                    }
                     return;
                 }
                 String msg = ((Reply.Error) r).message();
                 // FUNCTION LOAD answers a plain ERR for a library that exists: ask the target, not the prose.
                 boolean exists = target.hasFunctionLibrary(libraryName(code));
                 if (exists && policy == ConflictPolicy.SKIP) {
-                    stats.conflictsSkipped.increment();
+                    if (counts) {
+                        stats.conflictsSkipped.increment();
+                    }
                 } else if (exists) {
                     fail("function library '" + firstLine + "' already exists on the target (--on-conflict fail); use --on-conflict replace or skip");
                 } else {

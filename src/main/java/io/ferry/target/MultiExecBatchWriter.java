@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.function.LongFunction;
 
 /**
- * The checkpoint strategy of a single server: a lane's batch is one MULTI/EXEC that ends with a
- * SET of the lane's checkpoint key ({@code __ferry_checkpoint:<lane>} in db 0), so the batch and
- * its checkpoint are applied together or not at all. The checkpoint unit is the lane.
+ * The checkpoint strategy of servers written whole: a lane's batch is one MULTI/EXEC that ends
+ * with a SET of the lane's checkpoint key ({@code __ferry_checkpoint:[partition:]<lane>} in db 0),
+ * so the batch and its checkpoint are applied together or not at all. The checkpoint unit is the
+ * lane. On a target of several servers (twemproxy's backends) each lane writes to one of them,
+ * and its checkpoint lives there.
  */
 public final class MultiExecBatchWriter implements BatchWriter {
     private final Target target;
@@ -54,8 +56,14 @@ public final class MultiExecBatchWriter implements BatchWriter {
     }
 
     @Override
-    public void writeBarrier(List<Cmd> cmds, long checkpoint, BatchReplies replies) {
-        send(0, cmds, checkpoint, 0, lanes.size(), replies);
+    public void writeBarrier(int lane, List<Cmd> cmds, long checkpoint, BatchReplies replies) {
+        send(lane, cmds, checkpoint, 0, lanes.size(), replies);
+    }
+
+    /** On several servers a block is split per server anyway: per lane, as each of its parts. */
+    @Override
+    public boolean splitsBlocks() {
+        return target.nodes() > 1;
     }
 
     @Override
@@ -75,14 +83,23 @@ public final class MultiExecBatchWriter implements BatchWriter {
 
     @Override
     public void clearCheckpoints() {
-        byte[][] del = new byte[lanes.size() + 1][];
-        del[0] = Args.b("DEL");
-        for (int i = 0; i < lanes.size(); i++) {
-            del[i + 1] = StreamApplier.checkpointKey(partition, i);
+        for (int n = 0; n < target.nodes(); n++) { // each lane's key lives on its lane's node
+            List<byte[]> del = new ArrayList<>();
+            del.add(Args.b("DEL"));
+            int lead = -1;
+            for (int i = lanes.size() - 1; i >= 0; i--) {
+                if (target.nodeOfLane(i) == n) {
+                    del.add(StreamApplier.checkpointKey(partition, i));
+                    lead = i;
+                }
+            }
+            if (lead >= 0) {
+                Lane l = lanes.get(lead);
+                l.send(0, del.toArray(new byte[0][]), r -> {});
+                l.flush();
+                l.drain();
+            }
         }
-        lanes.get(0).send(0, del, r -> {});
-        lanes.get(0).flush();
-        lanes.get(0).drain();
     }
 
     /** Stands for a checkpoint SET among a transaction's replies. */
@@ -108,6 +125,9 @@ public final class MultiExecBatchWriter implements BatchWriter {
         }
         byte[] v = Args.b(value.apply(checkpoint));
         for (int i = fromLane; i < toLane; i++) {
+            if (target.nodeOfLane(i) != target.nodeOfLane(lane)) {
+                continue; // a lane's checkpoint lives on its own node
+            }
             selectedInside |= queue(l, 0, new byte[][] {Args.b("SET"), StreamApplier.checkpointKey(partition, i), v}, CHECKPOINT, queued, refusedAtQueue);
         }
         l.send(-1, new byte[][] {Args.b("EXEC")}, new ReplyCallback() {

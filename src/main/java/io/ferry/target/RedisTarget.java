@@ -175,7 +175,8 @@ public final class RedisTarget implements Target {
         return lanes;
     }
 
-    private static int hash(byte[] key) {
+    /** Spreads keys over lanes (twemproxy spreads a backend's keys over its lanes with it too). */
+    static int hash(byte[] key) {
         int h = 0x9747b28c;
         for (byte b : key) {
             h = (h ^ b) * 0x01000193;

@@ -49,6 +49,7 @@ public final class StreamApplier {
     private final String partition; // "" for a single source; else the target also holds other shards' keys
     private final long[] skipUpTo; // per checkpoint unit: commands ending at or before this were applied before a crash
     private final Batch[] batches;
+    private final int[] leadLane; // per target node: the lane that carries its barriers (standalone: lane 0)
     private final int batchCommands;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean targetLost;
@@ -109,6 +110,11 @@ public final class StreamApplier {
         this.batches = new Batch[lanes.size()];
         for (int i = 0; i < batches.length; i++) {
             batches[i] = new Batch(i);
+        }
+        this.leadLane = new int[target.nodes()];
+        java.util.Arrays.fill(leadLane, -1);
+        for (int i = lanes.size() - 1; i >= 0; i--) {
+            leadLane[target.nodeOfLane(i)] = i;
         }
         this.dispatched = startOffset;
         this.appliedOffset = startOffset;
@@ -457,7 +463,30 @@ public final class StreamApplier {
             splitBlock(cmds, keys, start, exec.endOffset());
             return;
         }
-        barrierGroup(cmds, start, exec.endOffset());
+        List<Integer> nodeOf = null;
+        if (target.nodes() > 1) {
+            // Each command to the node of its keys, or to every node; one whose keys span nodes cannot run.
+            nodeOf = new ArrayList<>();
+            for (int i = 0; i < cmds.size(); i++) {
+                byte[] key = keys.get(i);
+                int node = key != null ? target.nodeOfLane(laneIndex(key)) : target.nodeOfCommand(cmds.get(i).argv());
+                if (node == Target.SPANS_NODES) {
+                    spansNodes(cmds.get(i).argv());
+                    if (failure.get() != null) {
+                        db = dbBefore;
+                        return;
+                    }
+                    cmds.remove(i);
+                    keys.remove(i--);
+                    continue;
+                }
+                nodeOf.add(node);
+            }
+            if (cmds.isEmpty()) {
+                return;
+            }
+        }
+        barrierGroup(cmds, nodeOf, start, exec.endOffset());
     }
 
     /**
@@ -503,23 +532,93 @@ public final class StreamApplier {
             filtered.increment();
             return;
         }
-        if (writer.barrierApplied(c.endOffset()) || !runnable(argv, null)) {
+        int node = target.nodeOfCommand(argv);
+        boolean applied = target.nodes() > 1 ? node != Target.SPANS_NODES && appliedOn(node, c.endOffset()) : writer.barrierApplied(c.endOffset());
+        if (applied || !runnable(argv, null)) {
             return;
         }
-        barrierGroup(java.util.Collections.singletonList(new Cmd(dbMap.applyAsInt(db), argv)), c.startOffset(), c.endOffset());
+        if (node == Target.SPANS_NODES) {
+            spansNodes(argv);
+            return;
+        }
+        barrierGroup(java.util.Collections.singletonList(new Cmd(dbMap.applyAsInt(db), argv)), target.nodes() > 1 ? List.of(node) : null,
+                c.startOffset(), c.endOffset());
     }
 
-    /** Drains every lane, applies the commands on lane 0 with every lane's checkpoint, drains again. */
-    private void barrierGroup(List<Cmd> cmds, long start, long end) {
-        if (writer.barrierApplied(end)) {
+    /** A command whose keys live on several nodes of the target: counted and skipped, or the run stops before it. */
+    private void spansNodes(byte[][] argv) {
+        String what = CommandTable.name(argv);
+        String why = "its keys live on different nodes of the target (or Ferry cannot tell its keys), so it cannot run there as one command";
+        if (onError == OnError.SKIP) {
+            skipped(what + ": " + why + ": skipped");
+        } else {
+            fail("cannot forward " + what + ": " + why + " (use --on-error skip to count such commands and go on)");
+        }
+    }
+
+    /** Whether a barrier ending at {@code end} was applied before a restart on {@code node} (or every node). */
+    private boolean appliedOn(int node, long end) {
+        for (int n = 0; n < leadLane.length; n++) {
+            if ((node == Target.EVERY_NODE || node == n) && end > skipUpTo[leadLane[n]]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Drains every lane, applies the commands with every lane's checkpoint (on a target of several
+     * nodes: on the first lane of each node they go to, {@code nodeOf} per command, with the
+     * checkpoints of that node's lanes, leaving out a node whose checkpoint already covers
+     * {@code end}), drains again.
+     */
+    private void barrierGroup(List<Cmd> cmds, List<Integer> nodeOf, long start, long end) {
+        if (nodeOf == null) {
+            if (writer.barrierApplied(end)) {
+                return;
+            }
+            barriers.increment();
+            flush();
+            writer.drain();
+            Batch b = batches[0];
+            b.addGroup(cmds, start);
+            b.flushWithAllCheckpoints(end);
+            writer.drain();
+            return;
+        }
+        List<List<Cmd>> perNode = new ArrayList<>();
+        for (int n = 0; n < leadLane.length; n++) {
+            perNode.add(new ArrayList<>());
+        }
+        for (int i = 0; i < cmds.size(); i++) {
+            int node = nodeOf.get(i);
+            for (int n = 0; n < perNode.size(); n++) {
+                if (node == Target.EVERY_NODE || node == n) {
+                    perNode.get(n).add(cmds.get(i));
+                }
+            }
+        }
+        boolean any = false;
+        for (int n = 0; n < perNode.size(); n++) {
+            if (perNode.get(n).isEmpty() || end <= skipUpTo[leadLane[n]]) {
+                perNode.get(n).clear();
+            } else {
+                any = true;
+            }
+        }
+        if (!any) {
             return;
         }
         barriers.increment();
         flush();
         writer.drain();
-        Batch b = batches[0];
-        b.addGroup(cmds, start);
-        b.flushWithAllCheckpoints(end);
+        for (int n = 0; n < perNode.size(); n++) {
+            if (!perNode.get(n).isEmpty()) {
+                Batch b = batches[leadLane[n]];
+                b.addGroup(perNode.get(n), start);
+                b.flushWithAllCheckpoints(end);
+            }
+        }
         writer.drain();
     }
 
@@ -635,6 +734,7 @@ public final class StreamApplier {
             flushUpTo(Math.max(end, dispatchedEndFor()), false);
         }
 
+        /** With the checkpoints of every lane of this lane's node (standalone: every lane). */
         void flushWithAllCheckpoints(long end) {
             flushUpTo(end, true);
         }
@@ -652,7 +752,7 @@ public final class StreamApplier {
             List<Cmd> batch = new ArrayList<>(cmds);
             long ckpt = Math.max(end, 0); // the end of everything dispatched so far on this lane
             if (allCheckpoints) {
-                writer.writeBarrier(batch, ckpt, new Replies(batch.size()));
+                writer.writeBarrier(lane, batch, ckpt, new Replies(batch.size()));
             } else {
                 writer.write(lane, batch, ckpt, new Replies(batch.size()));
             }

@@ -36,6 +36,50 @@ public interface Target extends AutoCloseable {
         }
     }
 
+    /** {@link #nodeOfCommand}: the command runs on every node (it names no key: FLUSHALL, SCRIPT LOAD, ...). */
+    int EVERY_NODE = -1;
+    /** {@link #nodeOfCommand}: its keys live on several nodes, so it cannot run as one command there. */
+    int SPANS_NODES = -2;
+
+    /**
+     * How many servers the lanes write to. A transaction, and so a lane batch with the checkpoints
+     * written in it, holds on one node only. A standalone server is one node holding every lane.
+     */
+    default int nodes() {
+        return 1;
+    }
+
+    /** The node lane {@code lane} writes to. */
+    default int nodeOfLane(int lane) {
+        return 0;
+    }
+
+    /**
+     * Where a command that is not routed by one key runs (a barrier: several keys, or none): a node,
+     * {@link #EVERY_NODE} or {@link #SPANS_NODES}. A standalone server runs everything itself.
+     */
+    default int nodeOfCommand(byte[][] argv) {
+        return 0;
+    }
+
+    /** {@link #nodeOfCommand} for a target that knows the node of each key: by the command's keys ({@link io.ferry.route.CommandKeys}). */
+    static int nodeOfKeys(byte[][] argv, java.util.function.ToIntFunction<byte[]> nodeOfKey) {
+        List<byte[]> keys = io.ferry.route.CommandKeys.of(argv);
+        if (keys == null) {
+            return SPANS_NODES;
+        }
+        if (keys.isEmpty()) {
+            return EVERY_NODE;
+        }
+        int node = nodeOfKey.applyAsInt(keys.get(0));
+        for (byte[] k : keys) {
+            if (nodeOfKey.applyAsInt(k) != node) {
+                return SPANS_NODES;
+            }
+        }
+        return node;
+    }
+
     /** The first thing a lane saw refused outside any command's own reply (a SELECT), or null. */
     String laneFailure();
 

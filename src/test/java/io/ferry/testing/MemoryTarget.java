@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * (WRONGTYPE while running, unknown commands while queueing: EXECABORT).
  */
 public final class MemoryTarget implements Target {
-    private static final Set<String> KNOWN = Set.of("SELECT", "MULTI", "EXEC", "PING", "SET", "GET", "INCR", "RPUSH", "HSET", "DEL");
+    private static final Set<String> KNOWN = Set.of("SELECT", "MULTI", "EXEC", "PING", "SET", "GET", "INCR", "RPUSH", "HSET", "DEL", "FLUSHDB",
+            "RENAME");
 
     private final int databases;
     private final List<Lane> lanes = new ArrayList<>();
@@ -122,6 +123,17 @@ public final class MemoryTarget implements Target {
                     n += keys.remove(s(argv[i])) == null ? 0 : 1;
                 }
                 return new Reply.Int(n);
+            }
+            case "FLUSHDB":
+                keys.clear();
+                return OK;
+            case "RENAME": {
+                if (v == null) {
+                    return err("ERR no such key");
+                }
+                keys.remove(key);
+                keys.put(s(argv[2]), v);
+                return OK;
             }
             default:
                 throw new IllegalStateException("not reached: " + name);

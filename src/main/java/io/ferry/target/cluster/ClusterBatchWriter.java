@@ -398,7 +398,7 @@ final class ClusterBatchWriter implements BatchWriter {
     }
 
     @Override
-    public void writeBarrier(List<Cmd> cmds, long checkpoint, BatchReplies replies) {
+    public void writeBarrier(int lane, List<Cmd> cmds, long checkpoint, BatchReplies replies) {
         LaneState st = states[0];
         LinkedHashMap<Integer, Group> run = new LinkedHashMap<>();
         for (Cmd c : cmds) {
