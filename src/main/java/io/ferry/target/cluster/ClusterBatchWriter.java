@@ -473,11 +473,14 @@ final class ClusterBatchWriter implements BatchWriter {
         if (k == CommandTable.Kind.SINGLE_KEY || k == CommandTable.Kind.SPLIT_KEYS && argv.length == 2) {
             return argv.length > 1 ? new byte[][] {argv[1]} : null;
         }
-        byte[] key = ClusterLane.keyOf(argv);
-        if (key == null) {
+        List<byte[]> known = io.ferry.route.CommandKeys.of(argv);
+        if (known != null) {
+            return known.isEmpty() ? null : known.toArray(new byte[0][]);
+        }
+        if (ClusterLane.keyOf(argv) == null) {
             return null;
         }
-        RedisConnection probe = target.probe();
+        RedisConnection probe = target.probe(); // a command Ferry does not know: the target tells its keys
         Reply r;
         synchronized (probe) {
             byte[][] ask = new byte[argv.length + 2][];
