@@ -39,8 +39,8 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI|FILE.rdb",
-            description = "The source: redis://[user:pass@]host:port, rediss://…, or an RDB file.")
+    @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI|FILE.rdb|AOF",
+            description = "The source: redis://[user:pass@]host:port (a Redis Cluster node: the whole cluster), rediss://…, twemproxy:FILE:POOL, an RDB file, or an AOF (file, manifest or append-only directory: replayed by a scratch redis-server).")
     String source;
 
     @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port, rediss://…, or twemproxy:nutcracker.yml:POOL (its backends)")
@@ -94,6 +94,10 @@ public final class CheckCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, heading = "Source TLS (rediss:// sources):%n")
     SourceTls sourceTls = new SourceTls();
 
+    @Option(names = "--redis-server", defaultValue = "redis-server", paramLabel = "PATH",
+            description = "The redis-server (7.0+) that replays an AOF source in a temp dir (default: ${DEFAULT-VALUE} on the PATH).")
+    String redisServer;
+
     @Mixin
     FilterOptions filter;
 
@@ -122,7 +126,23 @@ public final class CheckCommand implements Callable<Integer> {
         var keyFilter = filter.toFilter();
 
         Path sourceFile = !isPool(source) && isFile(source) ? Path.of(source) : null;
-        Topology sourceSide = sourceFile == null ? topology("--source", source) : null;
+        io.ferry.check.AofScratchServer scratch = null;
+        if (sourceFile != null && io.ferry.source.aof.AofSource.isAof(sourceFile)) {
+            scratch = io.ferry.check.AofScratchServer.start(sourceFile, redisServer); // replays it; read like a live source
+        }
+        try {
+            return check(sourceFile, scratch, keyFilter, every, tolerance);
+        } finally {
+            if (scratch != null) {
+                scratch.close();
+            }
+        }
+    }
+
+    private int check(Path file, io.ferry.check.AofScratchServer scratch, io.ferry.filter.KeyFilter keyFilter, Duration every, Duration tolerance)
+            throws Exception {
+        Path sourceFile = scratch != null ? null : file;
+        Topology sourceSide = scratch != null ? Topology.standalone(scratch.uri()) : sourceFile == null ? topology("--source", source) : null;
         Topology targetSide = topology("--target", target);
         CheckOptions opt = new CheckOptions(sourceSide,
                 sourceTls.toOptions(), sourceFile,
@@ -131,7 +151,7 @@ public final class CheckCommand implements Callable<Integer> {
                 batch, chunk, 256 * 1024, parallel, maxDiffs);
         CheckResult r = new CheckSession(opt).run();
 
-        String from = sourceFile != null ? sourceFile.toString() : sourceSide.describe();
+        String from = file != null ? file.toString() : sourceSide.describe();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("ferry check: %s → %s, level %s, %d round(s)%n", from, targetSide.describe(), level.label(), r.rounds());
         out.print(Report.table(r));
@@ -169,12 +189,12 @@ public final class CheckCommand implements Callable<Integer> {
         return Topology.of(uri(option, s), option.equals("--source") ? sourceTls.toOptions() : tls.toOptions());
     }
 
-    /** A source is a file when it names an existing file or ends with .rdb; otherwise a server URI. */
+    /** A source is a file when it names an existing file or directory (an AOF) or ends with .rdb; otherwise a server URI. */
     private static boolean isFile(String s) {
         if (s.contains("://")) {
             return false;
         }
-        return s.toLowerCase(Locale.ROOT).endsWith(".rdb") || Files.isRegularFile(Path.of(s));
+        return s.toLowerCase(Locale.ROOT).endsWith(".rdb") || Files.isRegularFile(Path.of(s)) || Files.isDirectory(Path.of(s)); // a multi-part AOF
     }
 
     private RedisUri uri(String option, String s) {

@@ -161,6 +161,61 @@ class AofRestoreIT {
         }
     }
 
+    /** {@code check --source} an AOF (directory, manifest, single preamble file): replayed by a scratch redis-server, never written. */
+    @Test
+    void checkComparesWhatTheAofLeadsToWithTheTarget() throws Exception {
+        try (RedisServerProcess source = start("aof-use-rdb-preamble yes")) {
+            load(source, 5, 3000, () -> rewrite(source));
+            Path dir = source.dir().resolve("aofdir");
+            try (RedisConnection c = source.connection()) {
+                c.call("CONFIG", "SET", "appendonly", "no"); // the files stay as they are from here on
+            }
+            Path copy = tmp.resolve("aofcopy");
+            Files.createDirectories(copy);
+            try (var files = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, copy.resolve(f.getFileName()));
+                }
+            }
+            assertRestored(read(source), copy.toString());
+            java.util.Map<String, Long> sizes = new java.util.TreeMap<>();
+            try (var files = Files.list(copy)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    sizes.put(f.getFileName().toString(), Files.size(f));
+                }
+            }
+            for (String arg : new String[] {copy.toString(), copy.resolve("appendonly.aof.manifest").toString()}) {
+                FerryCli.Result same = check(arg);
+                assertThat(same.exit()).as(same.toString()).isZero();
+                assertThat(same.out()).as(same.toString()).contains("result: no differences");
+            }
+            try (RedisConnection c = target.connection()) {
+                c.call("SET", "early:string", "changed on the target");
+            }
+            FerryCli.Result differ = check(copy.toString());
+            assertThat(differ.exit()).as(differ.toString()).isEqualTo(1);
+            assertThat(differ.out()).as(differ.toString()).contains("result: 1 keys differ");
+            try (var files = Files.list(copy)) {
+                java.util.Map<String, Long> after = new java.util.TreeMap<>();
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    after.put(f.getFileName().toString(), Files.size(f));
+                }
+                assertThat(after).as("the AOF files a check read").isEqualTo(sizes);
+            }
+
+            Path bad = tmp.resolve("bad.aof");
+            Files.writeString(bad, "*1\r\n$4\r\nPING\r\nnot resp\r\n");
+            FerryCli.Result refused = check(bad.toString());
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.errorLines()).as(refused.toString()).hasSize(1);
+            assertThat(refused.errorLines().get(0)).contains("redis-server could not load " + bad);
+        }
+    }
+
+    private static FerryCli.Result check(String source) {
+        return FerryCli.run("check", "--source", source, "--target", target.uriWithPassword(), "--rounds", "1");
+    }
+
     @Test
     void truncatedLastCommandFailsUnlessAllowed() throws Exception {
         try (RedisServerProcess source = start("aof-use-rdb-preamble no")) {
