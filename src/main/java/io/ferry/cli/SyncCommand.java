@@ -36,8 +36,10 @@ import picocli.CommandLine.Option;
 public final class SyncCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
 
-    @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI", description = "The source: redis://[user:pass@]host:port or rediss://…")
-    String source;
+    @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI", split = io.ferry.config.TomlDefaults.LIST_SPLIT,
+            description = "The source: redis://[user:pass@]host:port or rediss://… (a Redis Cluster node: every master of the cluster). "
+                    + "Repeat it (or give a list in the config file) to sync several sources into one target, each its own partition.")
+    java.util.List<String> source;
 
     @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port[/db], rediss://…, twemproxy:nutcracker.yml:POOL (the pool's backends), "
             + "or file:PATH.aof (an AOF a server loads; resumed like a server)")
@@ -105,11 +107,12 @@ public final class SyncCommand implements Callable<Integer> {
         if (lanes < 1) {
             throw new IllegalArgumentException("--lanes must be at least 1");
         }
-        SyncOptions opt = new SyncOptions(RedisUri.parse(source), sourceTls.toOptions(),
+        java.util.List<RedisUri> sources = source.stream().map(RedisUri::parse).toList();
+        SyncOptions opt = new SyncOptions(sources.get(0), sourceTls.toOptions(),
                 io.ferry.sync.TargetSpec.parse(target, tls.toOptions()), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
                 noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
                 statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor));
-        io.ferry.sync.SyncCoordinator session = io.ferry.sync.SyncCoordinator.plan(opt);
+        io.ferry.sync.SyncCoordinator session = io.ferry.sync.SyncCoordinator.plan(opt, sources);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             if (!session.stopping()) {
@@ -137,7 +140,8 @@ public final class SyncCommand implements Callable<Integer> {
             }
         }, 5, 5, TimeUnit.SECONDS);
         AutoCloseable status = StatusEndpoint.start(statusHost, statusPort, session);
-        LOG.info("sync {} → {} (state in {})", opt.source().redacted(), opt.target().redacted(), stateDir.toAbsolutePath());
+        LOG.info("sync {} → {} (state in {})", sources.stream().map(RedisUri::redacted).collect(java.util.stream.Collectors.joining(" + ")),
+                opt.target().redacted(), stateDir.toAbsolutePath());
         try {
             session.run();
         } catch (SyncSession.StopRequested e) {

@@ -21,12 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a sync over every partition of the source: one {@link SyncSession} for a standalone
- * source, one per master for a Redis Cluster source (each its own replica link, spool, offsets and
- * checkpoint, in {@code state-dir/shards/host_port}). It owns and joins the partitions' threads:
- * the first failure stops them all and is what the run ends with. A cluster source's slot map is
- * watched: a slot that changes owner on the source stops the run with one line, since following
- * a source reshard is not supported yet.
+ * Runs a sync over every partition of the sources: one {@link SyncSession} for a standalone
+ * source, one per master for a Redis Cluster source, one per source when several are given (each
+ * its own replica link, spool, offsets and checkpoint, in {@code state-dir/shards/host_port}). It
+ * owns and joins the partitions' threads: the first failure stops them all and is what the run
+ * ends with. A cluster source's slot map is watched: a slot that changes owner on the source stops
+ * the run with one line, since following a source reshard is not supported yet.
  */
 public final class SyncCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(SyncCoordinator.class);
@@ -34,42 +34,71 @@ public final class SyncCoordinator {
 
     private final SyncOptions opt;
     private final Map<String, SyncSession> sessions; // partition name -> session
-    private final SlotMap sourceMap; // null for a standalone source
+    private final Map<RedisUri, SlotMap> sourceMaps; // of each cluster source
+    private final boolean several; // more than one partition
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    private SyncCoordinator(SyncOptions opt, Map<String, SyncSession> sessions, SlotMap sourceMap) {
+    private SyncCoordinator(SyncOptions opt, Map<String, SyncSession> sessions, Map<RedisUri, SlotMap> sourceMaps) {
         this.opt = opt;
         this.sessions = sessions;
-        this.sourceMap = sourceMap;
+        this.sourceMaps = sourceMaps;
+        this.several = sessions.size() > 1;
     }
 
-    /** Finds the source's partitions: the whole source, or each master of a cluster. */
     public static SyncCoordinator plan(SyncOptions opt) {
-        SlotMap map;
-        try (RedisConnection c = RedisConnection.open(opt.source(), opt.sourceTls(), Duration.ofSeconds(10))) {
-            map = ClusterTarget.isCluster(c) ? SlotMap.read(c) : null;
+        return plan(opt, List.of(opt.source()));
+    }
+
+    /** Finds the partitions of {@code sources}: a standalone source is one, a cluster one per master. */
+    public static SyncCoordinator plan(SyncOptions opt, List<RedisUri> sources) {
+        Map<RedisUri, SlotMap> maps = new LinkedHashMap<>();
+        List<String> shards = new ArrayList<>();
+        for (RedisUri s : sources) {
+            try (RedisConnection c = RedisConnection.open(s, opt.sourceTls(), Duration.ofSeconds(10))) {
+                if (ClusterTarget.isCluster(c)) {
+                    SlotMap map = SlotMap.read(c);
+                    maps.put(s, map);
+                    shards.addAll(map.masters());
+                    LOG.info("source cluster {}: {} masters, one partition each ({})", s.redacted(), map.masters().size(), String.join(", ", map.masters()));
+                } else {
+                    shards.add(s.host() + ":" + s.port());
+                }
+            }
         }
         Map<String, SyncSession> sessions = new LinkedHashMap<>();
-        if (map == null) {
-            sessions.put("", new SyncSession(opt));
-            return new SyncCoordinator(opt, sessions, null);
+        if (shards.size() == 1 && maps.isEmpty()) {
+            sessions.put("", new SyncSession(opt.source().equals(sources.get(0)) ? opt : forShard(opt, sources.get(0), false)));
+            return new SyncCoordinator(opt, sessions, maps);
         }
         if (opt.target() instanceof TargetSpec.AofFile) {
-            throw new io.ferry.cli.UserError("a cluster source has " + map.masters().size()
+            throw new io.ferry.cli.UserError("the sources have " + shards.size()
                     + " shards, and one AOF file cannot hold several streams; sync into a server or a cluster, or take one file per shard");
         }
-        for (String master : map.masters()) {
-            sessions.put(master, new SyncSession(forShard(opt, master), master));
+        // Shards of one cluster hold different keys; separate sources may hold the same key: no blind writes then.
+        boolean disjoint = sources.size() == 1;
+        int at = 0;
+        for (RedisUri s : sources) {
+            List<String> of = maps.containsKey(s) ? maps.get(s).masters() : List.of(shards.get(at));
+            for (String shard : of) {
+                if (sessions.containsKey(shard)) {
+                    throw new io.ferry.cli.UserError("the source " + shard + " is given twice");
+                }
+                sessions.put(shard, new SyncSession(forShard(opt, withAddress(s, shard), true), shard, disjoint));
+            }
+            at += of.size();
         }
-        LOG.info("source cluster: {} masters, one partition each ({})", map.masters().size(), String.join(", ", map.masters()));
-        return new SyncCoordinator(opt, sessions, map);
+        return new SyncCoordinator(opt, sessions, maps);
     }
 
-    private static SyncOptions forShard(SyncOptions o, String master) {
-        int colon = master.lastIndexOf(':');
-        RedisUri s = o.source();
-        RedisUri uri = new RedisUri(master.substring(0, colon), Integer.parseInt(master.substring(colon + 1)), s.user(), s.password(), null, s.tls());
-        Path dir = o.stateDir().resolve("shards").resolve(master.replace(':', '_'));
+    private static RedisUri withAddress(RedisUri credentials, String node) {
+        int colon = node.lastIndexOf(':');
+        return new RedisUri(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)), credentials.user(), credentials.password(),
+                credentials.db(), credentials.tls());
+    }
+
+    /** The options of one partition: its source, and its own state dir when there are several. */
+    private static SyncOptions forShard(SyncOptions o, RedisUri uri, boolean ownDir) {
+        Path dir = ownDir ? o.stateDir().resolve("shards").resolve(uri.host() + "_" + uri.port()) : o.stateDir();
         return new SyncOptions(uri, o.sourceTls(), o.target(), dir, o.onConflict(), o.onError(), o.lanes(), o.filter(), o.dbMap(), o.noSecondFullSync(),
                 o.spoolMaxBytes(), o.bigKeyBytes(), o.ackInterval(), o.listeningPort(), o.targetReconnectFor());
     }
@@ -94,7 +123,7 @@ public final class SyncCoordinator {
 
     /** Runs every partition until {@link #stop()} or the first failure, which is thrown once all have stopped. */
     public void run() throws Exception {
-        if (sourceMap == null) {
+        if (!several) {
             sessions.values().iterator().next().run();
             return;
         }
@@ -157,17 +186,21 @@ public final class SyncCoordinator {
             if (stopping.get() || first.get() != null) {
                 return;
             }
-            try (RedisConnection c = RedisConnection.open(opt.source(), opt.sourceTls(), Duration.ofSeconds(10))) {
-                SlotMap now = SlotMap.read(c);
-                int s = sourceMap.firstDifference(now);
-                if (s >= 0) {
-                    first.compareAndSet(null, new SyncStateException("the source cluster's slot map changed during the sync (slot " + s + " was served by "
-                            + sourceMap.ownerOf(s) + ", now by " + now.ownerOf(s) + "); Ferry does not follow a reshard or failover of the source yet: "
-                            + "stopped with every shard checkpointed; restart with a new --state-dir and an empty target once the source is stable"));
-                    return;
+            for (Map.Entry<RedisUri, SlotMap> e : sourceMaps.entrySet()) {
+                SlotMap was = e.getValue();
+                try (RedisConnection c = RedisConnection.open(e.getKey(), opt.sourceTls(), Duration.ofSeconds(10))) {
+                    SlotMap now = SlotMap.read(c);
+                    int s = was.firstDifference(now);
+                    if (s >= 0) {
+                        first.compareAndSet(null, new SyncStateException("the source cluster's slot map changed during the sync (slot " + s
+                                + " was served by " + was.ownerOf(s) + ", now by " + now.ownerOf(s) + "); Ferry does not follow a reshard or failover "
+                                + "of the source yet: stopped with every shard checkpointed; restart with a new --state-dir and an empty target once "
+                                + "the source is stable"));
+                        return;
+                    }
+                } catch (RuntimeException x) {
+                    LOG.debug("could not read the slot map of {}: {}", e.getKey().redacted(), x.getMessage());
                 }
-            } catch (RuntimeException e) {
-                LOG.debug("could not read the source's slot map: {}", e.getMessage());
             }
         }
     }
@@ -186,7 +219,8 @@ public final class SyncCoordinator {
         StatusSnapshot.Builder b = StatusSnapshot.builder();
         for (StatusSnapshot.Field f : merged.values()) {
             switch (f.kind()) {
-                case TEXT -> b.text(f.name(), f.name().equals("source") ? opt.source().redacted() + " (" + sessions.size() + " shards)" : (String) f.value());
+                case TEXT -> b.text(f.name(), f.name().equals("source") ? String.join(" + ", sessions.keySet()) + " (" + sessions.size() + " shards)"
+                        : (String) f.value());
                 case FLAG -> b.flag(f.name(), (Boolean) f.value(), f.help());
                 case GAUGE -> b.gauge(f.name(), (Number) f.value(), f.help());
                 case COUNTER -> b.counter(f.name(), (Number) f.value(), f.help());
@@ -201,8 +235,14 @@ public final class SyncCoordinator {
         if (a.kind() == StatusSnapshot.Kind.TEXT) {
             v = a.name().equals("state") && !"incremental".equals(b.value()) ? b.value() : a.value(); // the least advanced
         } else if (a.value() instanceof Number x && b.value() instanceof Number y) {
-            v = a.name().equals("lag_seconds") || a.name().equals("uptime_seconds") ? Math.max(x.doubleValue(), y.doubleValue())
-                    : x instanceof Double || y instanceof Double ? x.doubleValue() + y.doubleValue() : x.longValue() + y.longValue();
+            // Boxed one by one: a conditional of a double and a long would make every sum a double.
+            if (a.name().equals("lag_seconds") || a.name().equals("uptime_seconds")) {
+                v = x instanceof Double || y instanceof Double ? (Number) Math.max(x.doubleValue(), y.doubleValue()) : (Number) Math.max(x.longValue(), y.longValue());
+            } else if (x instanceof Double || y instanceof Double) {
+                v = x.doubleValue() + y.doubleValue();
+            } else {
+                v = x.longValue() + y.longValue();
+            }
         } else {
             v = a.value();
         }

@@ -50,6 +50,7 @@ public final class SyncSession {
     private volatile String syncId = "?"; // names this sync in the target-side lane checkpoint keys (see Checkpoint)
     private final String shape; // the filters and db mapping: what a checkpoint is only valid for
     private final String partition;
+    private final boolean disjoint;
     private final java.util.concurrent.Semaphore ackWanted = new java.util.concurrent.Semaphore(0); // a GETACK wants an ACK now
 
     public SyncSession(SyncOptions opt) {
@@ -61,8 +62,18 @@ public final class SyncSession {
      * checkpoint keys it keeps on the target ("" for a run with a single source).
      */
     public SyncSession(SyncOptions opt, String partition) {
+        this(opt, partition, true);
+    }
+
+    /**
+     * {@code disjoint}: no other partition of the run writes the keys this one writes (shards of
+     * one cluster); else (several sources) the snapshot never writes blindly, even into a target
+     * that was empty, so a key two sources hold follows {@code --on-conflict}.
+     */
+    public SyncSession(SyncOptions opt, String partition, boolean disjoint) {
         this.opt = opt;
         this.partition = partition;
+        this.disjoint = disjoint;
         this.store = new CheckpointStore(opt.stateDir());
         this.shape = opt.filter().describe() + "; " + (opt.dbMap() instanceof io.ferry.filter.DbMap m ? m.describe() : "custom db map");
     }
@@ -108,6 +119,8 @@ public final class SyncSession {
                 .counter("dropped_commands", a == null ? 0 : a.translations.dropped.sum(), "Commands dropped for the target: state it cannot hold (XNACK, ...) or cluster-internal.")
                 .counter("field_ttls_lost", a == null ? 0 : a.translations.fieldTtlsLost.sum(), "Hash-field TTLs of the stream the target cannot hold (below Redis 7.4).")
                 .counter("full_syncs", stats.fullSyncs.sum(), "Full syncs (snapshots) in this run.")
+                .counter("snapshot_conflicts_skipped", stats.snapshotConflictsSkipped.sum(),
+                        "Snapshot keys already on the target, left as they were (--on-conflict skip; with several sources, keys another one wrote).")
                 .counter("partial_syncs", stats.partialSyncs.sum(), "Resumptions of the stream without a snapshot.")
                 .counter("reconnects", stats.reconnects.sum(), "Source link reconnections.")
                 .counter("target_reconnects", stats.targetReconnects.sum(), "Target reconnections after a lost target link.")
@@ -346,7 +359,7 @@ public final class SyncSession {
         ConvertStats converted = new ConvertStats();
         KeyApplier keys = new KeyApplier(target, policy, applied);
         ConvertOptions co = new ConvertOptions(policy, opt.bigKeyBytes(), 1000, 1 << 20, false,
-                target.emptyAtOpen() || policy == ConflictPolicy.REPLACE);
+                target.emptyAtOpen() && disjoint || policy == ConflictPolicy.REPLACE);
         SnapshotConverter conv = new SnapshotConverter(target.features(), co, keys, converted, opt.dbMap(), System::currentTimeMillis);
         Path spill = opt.stateDir().resolve("spill");
         io.ferry.checkpoint.StateFiles.deleteTree(spill); // what an interrupted snapshot left
@@ -379,6 +392,7 @@ public final class SyncSession {
         if (keys.failure() != null) {
             throw new io.ferry.target.ApplyFailedException(keys.failure());
         }
+        stats.snapshotConflictsSkipped.add(applied.conflictsSkipped.sum());
         double s = (System.nanoTime() - t0) / 1e9;
         stats.snapshotTypedKeys.set(converted.typedKeys.sum());
         LOG.info(String.format("snapshot applied: %,d keys in %.1f s (%,.0f keys/s), %,d as typed commands, %,d expired, %,d skipped as existing",

@@ -15,6 +15,8 @@ public final class SyncStats {
     /** Keys of the last snapshot written as typed commands (their payload too new for the target). */
     public final AtomicLong snapshotTypedKeys = new AtomicLong();
     public volatile long snapshotSize = -1;
+    /** Snapshot keys left as they were on the target under --on-conflict skip (with several sources: a key another source wrote). */
+    public final LongAdder snapshotConflictsSkipped = new LongAdder();
     public final LongAdder fullSyncs = new LongAdder();
     public final LongAdder partialSyncs = new LongAdder();
     public final LongAdder reconnects = new LongAdder();

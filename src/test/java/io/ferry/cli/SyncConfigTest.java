@@ -25,7 +25,7 @@ class SyncConfigTest {
                 ""));
         SyncCommand cmd = new SyncCommand();
         new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--config", f.toString(), "--lanes", "5");
-        assertThat(cmd.source).isEqualTo("redis://127.0.0.1:7001");
+        assertThat(cmd.source).containsExactly("redis://127.0.0.1:7001");
         assertThat(cmd.target).isEqualTo("redis://127.0.0.1:7002");
         assertThat(cmd.onConflict).isEqualTo(io.ferry.convert.ConflictPolicy.REPLACE);
         assertThat(cmd.lanes).isEqualTo(5);
@@ -41,7 +41,19 @@ class SyncConfigTest {
         Files.writeString(f, example.replaceAll("(?m)^# ([a-z-]+ = .*)$", "$1"));
         SyncCommand cmd = new SyncCommand();
         new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--config", f.toString());
-        assertThat(cmd.source).isNotBlank();
+        assertThat(cmd.source).isNotEmpty().allSatisfy(s -> assertThat(s).isNotBlank());
+    }
+
+    @Test
+    void severalSourcesFromTheCommandLineOrAListInTheFile(@TempDir Path tmp) throws Exception {
+        SyncCommand cli = new SyncCommand();
+        new CommandLine(cli).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("-s", "redis://a:1", "--source", "redis://b:2", "-t", "redis://c:3");
+        assertThat(cli.source).containsExactly("redis://a:1", "redis://b:2");
+        Path f = tmp.resolve("two.toml");
+        Files.writeString(f, "source = [\"redis://a:1\", \"redis://b:2\"]\ntarget = \"redis://c:3\"\n");
+        SyncCommand file = new SyncCommand();
+        new CommandLine(file).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--config", f.toString());
+        assertThat(file.source).containsExactly("redis://a:1", "redis://b:2");
     }
 
     @Test

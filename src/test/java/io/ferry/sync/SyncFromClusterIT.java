@@ -53,7 +53,11 @@ class SyncFromClusterIT {
         volatile Throwable failure;
 
         Run(SyncOptions opt) {
-            coordinator = SyncCoordinator.plan(opt);
+            this(opt, List.of(opt.source()));
+        }
+
+        Run(SyncOptions opt, List<RedisUri> sources) {
+            coordinator = SyncCoordinator.plan(opt, sources);
             thread = new Thread(() -> {
                 try {
                     coordinator.run();
@@ -165,6 +169,42 @@ class SyncFromClusterIT {
             load.awaitDone();
             run.awaitZeroLag();
             assertSameAs(SyncHarness.targetData(t));
+        }
+    }
+
+    /** Two hand-sharded standalone sources into one server: the union, and the key both hold follows --on-conflict skip, counted. */
+    @Test
+    void twoStandaloneSourcesIntoOneServer(@TempDir Path state) throws Exception {
+        try (RedisServerProcess a = RedisServerProcess.start("repl-diskless-sync-delay 0"); RedisServerProcess b = RedisServerProcess.start("repl-diskless-sync-delay 0");
+                RedisServerProcess target = RedisServerProcess.start(); RedisConnection ca = a.connection(); RedisConnection cb = b.connection();
+                RedisConnection t = target.connection()) {
+            for (int i = 0; i < 500; i++) {
+                ca.call("SET", "a:" + i, "from-a");
+                cb.call("RPUSH", "b:" + i, "from-b");
+            }
+            ca.call("SET", "both", "a");
+            cb.call("SET", "both", "b");
+            SyncOptions opt = new SyncOptions(a.uri(), null, new TargetSpec.Server(target.uri(), null), state, ConflictPolicy.SKIP, OnError.FAIL, 4,
+                    KeyFilter.ALL, io.ferry.filter.DbMap.IDENTITY, false, 1L << 30, 64L << 20, Duration.ofMillis(100), 0, Duration.ofSeconds(30));
+            try (Run run = new Run(opt, List.of(a.uri(), b.uri()))) {
+                assertThat(run.coordinator.partitions()).containsExactly("127.0.0.1:" + a.port(), "127.0.0.1:" + b.port());
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (run.coordinator.sessions().stream().anyMatch(s -> !s.stats().state.equals("incremental")) && System.nanoTime() < deadline) {
+                    assertThat(run.failure).isNull();
+                    Thread.sleep(50);
+                }
+                ca.call("SET", "a:live", "1");
+                cb.call("INCR", "b:live");
+                while ((t.call("EXISTS", "a:live").asLong() == 0 || t.call("EXISTS", "b:live").asLong() == 0) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                Dataset got = SyncHarness.targetData(t);
+                assertThat(got.dbs.get(0)).hasSize(1003);
+                assertThat(got.dbs.get(0).get("a:7").value()).isEqualTo("from-a");
+                assertThat(got.dbs.get(0).get("b:7").value()).isEqualTo(List.of("from-b"));
+                assertThat(got.dbs.get(0).get("both").value()).isIn("a", "b");
+                assertThat(run.coordinator.status().values()).containsEntry("snapshot_conflicts_skipped", 1L).containsEntry("shards", 2);
+            }
         }
     }
 
