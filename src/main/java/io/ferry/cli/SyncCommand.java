@@ -37,7 +37,8 @@ public final class SyncCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
 
     @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI", split = io.ferry.config.TomlDefaults.LIST_SPLIT,
-            description = "The source: redis://[user:pass@]host:port or rediss://… (a Redis Cluster node: every master of the cluster). "
+            description = "The source: redis://[user:pass@]host:port or rediss://… (a Redis Cluster node: every master of the cluster), "
+                    + "or twemproxy:nutcracker.yml:POOL (every backend of the pool). "
                     + "Repeat it (or give a list in the config file) to sync several sources into one target, each its own partition.")
     java.util.List<String> source;
 
@@ -107,12 +108,14 @@ public final class SyncCommand implements Callable<Integer> {
         if (lanes < 1) {
             throw new IllegalArgumentException("--lanes must be at least 1");
         }
-        java.util.List<RedisUri> sources = source.stream().map(RedisUri::parse).toList();
-        SyncOptions opt = new SyncOptions(sources.get(0), sourceTls.toOptions(),
+        java.util.List<io.ferry.sync.SourceSpec> sources = source.stream().map(io.ferry.sync.SourceSpec::parse).toList();
+        RedisUri first = sources.get(0) instanceof io.ferry.sync.SourceSpec.Server s ? s.uri()
+                : RedisUri.parse("redis://" + ((io.ferry.sync.SourceSpec.Twemproxy) sources.get(0)).pool().servers().get(0).hostPort());
+        SyncOptions opt = new SyncOptions(first, sourceTls.toOptions(),
                 io.ferry.sync.TargetSpec.parse(target, tls.toOptions()), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
                 noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
                 statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor));
-        io.ferry.sync.SyncCoordinator session = io.ferry.sync.SyncCoordinator.plan(opt, sources);
+        io.ferry.sync.SyncCoordinator session = io.ferry.sync.SyncCoordinator.planSources(opt, sources);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             if (!session.stopping()) {
@@ -140,7 +143,7 @@ public final class SyncCommand implements Callable<Integer> {
             }
         }, 5, 5, TimeUnit.SECONDS);
         AutoCloseable status = StatusEndpoint.start(statusHost, statusPort, session);
-        LOG.info("sync {} → {} (state in {})", sources.stream().map(RedisUri::redacted).collect(java.util.stream.Collectors.joining(" + ")),
+        LOG.info("sync {} → {} (state in {})", sources.stream().map(io.ferry.sync.SourceSpec::redacted).collect(java.util.stream.Collectors.joining(" + ")),
                 opt.target().redacted(), stateDir.toAbsolutePath());
         try {
             session.run();

@@ -19,12 +19,33 @@ public final class KeyFilter {
     private final List<Glob> include;
     private final List<Glob> exclude;
     private final Set<ValueType> types;
+    private final java.util.function.Predicate<byte[]> owned; // null: every key; else only the keys a shard owns
+    private final String ownedBy;
 
     public KeyFilter(Set<Integer> dbs, List<String> includeGlobs, List<String> excludeGlobs, Set<ValueType> types) {
         this.dbs = new TreeSet<>(dbs);
         this.include = globs(includeGlobs);
         this.exclude = globs(excludeGlobs);
         this.types = types.isEmpty() ? EnumSet.noneOf(ValueType.class) : EnumSet.copyOf(types);
+        this.owned = null;
+        this.ownedBy = null;
+    }
+
+    private KeyFilter(KeyFilter f, java.util.function.Predicate<byte[]> owned, String ownedBy) {
+        this.dbs = f.dbs;
+        this.include = f.include;
+        this.exclude = f.exclude;
+        this.types = f.types;
+        this.owned = owned;
+        this.ownedBy = ownedBy;
+    }
+
+    /**
+     * This filter, further limited to the keys {@code owned} accepts (a twemproxy backend read as a
+     * source: the keys the pool's hashing puts there; others were written around the proxy).
+     */
+    public KeyFilter ownedBy(java.util.function.Predicate<byte[]> owned, String description) {
+        return new KeyFilter(this, owned, description);
     }
 
     private static List<Glob> globs(List<String> patterns) {
@@ -40,6 +61,9 @@ public final class KeyFilter {
     }
 
     public boolean acceptsKey(byte[] key) {
+        if (owned != null && !owned.test(key)) {
+            return false;
+        }
         if (!include.isEmpty()) {
             boolean any = false;
             for (Glob g : include) {
@@ -99,10 +123,13 @@ public final class KeyFilter {
         if (!types.isEmpty()) {
             b.append("type ").append(types.stream().map(ValueType::label).toList()).append(' ');
         }
+        if (ownedBy != null) {
+            b.append("owned by ").append(ownedBy);
+        }
         return b.toString().trim();
     }
 
     public boolean acceptsEverything() {
-        return dbs.isEmpty() && include.isEmpty() && exclude.isEmpty() && types.isEmpty();
+        return dbs.isEmpty() && include.isEmpty() && exclude.isEmpty() && types.isEmpty() && owned == null;
     }
 }

@@ -49,8 +49,23 @@ public final class SyncCoordinator {
         return plan(opt, List.of(opt.source()));
     }
 
-    /** Finds the partitions of {@code sources}: a standalone source is one, a cluster one per master. */
     public static SyncCoordinator plan(SyncOptions opt, List<RedisUri> sources) {
+        return planSources(opt, sources.stream().map(u -> (SourceSpec) new SourceSpec.Server(u)).toList());
+    }
+
+    /**
+     * Finds the partitions of {@code specs}: a standalone source is one, a cluster one per master, a
+     * twemproxy pool one per backend.
+     */
+    public static SyncCoordinator planSources(SyncOptions opt, List<SourceSpec> specs) {
+        List<SourceSpec.Twemproxy> pools = specs.stream().filter(x -> x instanceof SourceSpec.Twemproxy).map(x -> (SourceSpec.Twemproxy) x).toList();
+        if (!pools.isEmpty()) {
+            if (specs.size() > 1) {
+                throw new io.ferry.cli.UserError("a twemproxy pool is synced on its own: give it as the only --source");
+            }
+            return planPool(opt, pools.get(0));
+        }
+        List<RedisUri> sources = specs.stream().map(x -> ((SourceSpec.Server) x).uri()).toList();
         Map<RedisUri, SlotMap> maps = new LinkedHashMap<>();
         List<String> shards = new ArrayList<>();
         for (RedisUri s : sources) {
@@ -88,6 +103,29 @@ public final class SyncCoordinator {
             at += of.size();
         }
         return new SyncCoordinator(opt, sessions, maps);
+    }
+
+    /** One partition per backend, each reading only the keys the pool's hashing puts on it. */
+    private static SyncCoordinator planPool(SyncOptions opt, SourceSpec.Twemproxy spec) {
+        if (opt.target() instanceof TargetSpec.AofFile) {
+            throw new io.ferry.cli.UserError("a twemproxy pool has " + spec.pool().servers().size()
+                    + " backends, and one AOF file cannot hold several streams; sync into a server or a cluster");
+        }
+        Map<String, SyncSession> sessions = new LinkedHashMap<>();
+        var pool = spec.pool();
+        for (int i = 0; i < pool.servers().size(); i++) {
+            int backend = i;
+            RedisUri uri = spec.backend(i);
+            String name = pool.servers().get(i).hostPort();
+            var filter = opt.filter().ownedBy(k -> pool.serverOf(k) == backend, "backend " + name + " of " + pool.describe());
+            SyncOptions o = forShard(opt, uri, true);
+            o = new SyncOptions(o.source(), o.sourceTls(), o.target(), o.stateDir(), o.onConflict(), o.onError(), o.lanes(), filter, o.dbMap(),
+                    o.noSecondFullSync(), o.spoolMaxBytes(), o.bigKeyBytes(), o.ackInterval(), o.listeningPort(), o.targetReconnectFor());
+            sessions.put(name, new SyncSession(o, name, true));
+        }
+        LOG.info("source {}: {} backends, one partition each; keys a backend holds but the pool's hashing puts elsewhere are left out",
+                pool.describe(), pool.servers().size());
+        return new SyncCoordinator(opt, sessions, Map.of());
     }
 
     private static RedisUri withAddress(RedisUri credentials, String node) {

@@ -188,6 +188,86 @@ class SyncClusterIT {
         }
     }
 
+    /**
+     * A twemproxy pool as the source: one partition per backend, into the cluster. A key written
+     * straight to a backend that the pool's hashing puts elsewhere is left out.
+     */
+    @Test
+    void twemproxyPoolIntoTheCluster(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ferry.testing.NutcrackerProcess.available(), "nutcracker is not installed (apt-get install nutcracker)");
+        try (io.ferry.testing.TwemproxyPool pool = new io.ferry.testing.TwemproxyPool(dir.resolve("pool"), true, "hash: fnv1a_64", "distribution: ketama",
+                "hash_tag: \"{}\"");
+                RedisConnection proxy = pool.proxy.connection()) {
+            for (int i = 0; i < 600; i++) {
+                proxy.call("SET", "tw:" + i, "v" + i);
+                proxy.call("RPUSH", "twl:{" + (i % 50) + "}", "e" + i);
+            }
+            var conf = io.ferry.route.twemproxy.PoolReader.read(pool.proxy.conf(), "pool");
+            byte[] stray = "stray:key".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int wrong = (conf.serverOf(stray) + 1) % 3;
+            RedisServerProcess wrongBackend = null;
+            for (RedisServerProcess b : pool.backends) {
+                if (conf.servers().get(wrong).port() == b.port()) {
+                    wrongBackend = b;
+                }
+            }
+            try (RedisConnection c = wrongBackend.connection()) {
+                c.call("SET", "stray:key", "written around the proxy");
+            }
+            SyncOptions opt = new SyncOptions(pool.backends.get(0).uri(), null, new TargetSpec.Server(seed(), null), dir.resolve("state"),
+                    io.ferry.convert.ConflictPolicy.FAIL, io.ferry.target.OnError.FAIL, 4, io.ferry.filter.KeyFilter.ALL, io.ferry.filter.DbMap.IDENTITY,
+                    false, 1L << 30, 64L << 20, Duration.ofMillis(100), 0, Duration.ofSeconds(30));
+            SyncCoordinator run = SyncCoordinator.planSources(opt, java.util.List.of(SourceSpec.parse(pool.spec())));
+            assertThat(run.partitions()).hasSize(3);
+            Throwable[] failure = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    run.run();
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            t.start();
+            try {
+                for (int i = 0; i < 300; i++) {
+                    proxy.call("INCR", "twc:{" + (i % 20) + "}");
+                    proxy.call("HSET", "twh:" + (i % 30), "f" + i, "v");
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (System.nanoTime() < deadline) {
+                    assertThat(failure[0]).isNull();
+                    boolean caughtUp = true;
+                    for (int i = 0; i < 3; i++) {
+                        try (RedisConnection b = RedisConnection.open(pool.backends.get(i).uri(), null, Duration.ofSeconds(5))) {
+                            long at = Long.parseLong(b.infoField("replication", "master_repl_offset"));
+                            SyncSession sess = run.sessions().get(run.partitions().indexOf("127.0.0.1:" + pool.backends.get(i).port()));
+                            caughtUp &= sess.stats().state.equals("incremental") && sess.stats().appliedOffset.get() >= at;
+                        }
+                    }
+                    if (caughtUp) {
+                        break;
+                    }
+                    Thread.sleep(50);
+                }
+                Dataset target = cluster.dataset();
+                Dataset viaBackends = new Dataset();
+                for (RedisServerProcess b : pool.backends) {
+                    try (RedisConnection c = b.connection()) {
+                        ServerDataset.read(c, 0).dbs.getOrDefault(0, java.util.Map.of()).forEach((k, v) -> viaBackends.put(0, k, v));
+                    }
+                }
+                viaBackends.dbs.get(0).remove("stray:key");
+                assertThat(target.dbs.get(0).keySet()).as("keys").isEqualTo(viaBackends.dbs.get(0).keySet());
+                viaBackends.dbs.get(0).forEach((k, v) -> assertThat(target.dbs.get(0).get(k)).as("key %s", k).isEqualTo(v));
+                assertThat(target.dbs.get(0)).doesNotContainKey("stray:key");
+            } finally {
+                run.stop();
+                t.join(30_000);
+            }
+            assertThat(failure[0]).isNull();
+        }
+    }
+
     @Test
     void aSourceDbOtherThanZeroIsRefusedBeforeWriting(@TempDir Path state) throws Exception {
         try (RedisServerProcess src = RedisServerProcess.start(SOURCE_CONF); RedisConnection s = src.connection()) {
