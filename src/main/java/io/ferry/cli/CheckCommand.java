@@ -186,7 +186,12 @@ public final class CheckCommand implements Callable<Integer> {
         if (isPool(s)) {
             return io.ferry.check.TwemproxyTopology.of(io.ferry.route.twemproxy.PoolReader.parseSpec(s));
         }
-        return Topology.of(uri(option, s), option.equals("--source") ? sourceTls.toOptions() : tls.toOptions());
+        RedisUri u = uri(option, s);
+        try {
+            return Topology.of(u, option.equals("--source") ? sourceTls.toOptions() : tls.toOptions());
+        } catch (io.ferry.resp.RedisException e) {
+            throw new UserError("the " + option.substring(2) + " " + u.redacted() + ": " + e.getMessage());
+        }
     }
 
     /** A source is a file when it names an existing file or directory (an AOF) or ends with .rdb; otherwise a server URI. */

@@ -94,9 +94,13 @@ final class SourcePump extends Thread {
                     rdbEnd = 0;
                 }
                 stream = new SpoolAnchor(syncId, rdbEnd, reply.offset());
-                link.ack(reply.offset()); // a diskless 7.0+ source holds the stream until the first ACK
+                // A diskless 7.0+ source holds the stream until the first ACK. After a snapshot the
+                // ACK says 0: nothing of it is on the target yet, and an ACK is what WAIT (and an
+                // operator reading INFO) takes for applied.
+                long applied = reply.full() ? 0 : reply.offset();
+                link.ack(applied);
                 if (reply.full()) {
-                    nudgeUntilTheStreamFlows(reply.offset());
+                    nudgeUntilTheStreamFlows(applied);
                 }
             }
             while (true) {
