@@ -352,6 +352,7 @@ public final class SyncSession {
         double s = (System.nanoTime() - t0) / 1e9;
         LOG.info(String.format("snapshot applied: %,d keys in %.1f s (%,.0f keys/s), %,d expired, %,d skipped as existing",
                 applied.keysWritten.sum(), s, applied.keysWritten.sum() / Math.max(s, 1e-3), converted.expiredKeys.sum(), applied.conflictsSkipped.sum()));
+        converted.losses().forEach(LOG::warn);
         return pump.rdbEnd();
     }
 
