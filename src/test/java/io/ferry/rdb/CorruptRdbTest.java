@@ -47,6 +47,18 @@ class CorruptRdbTest {
     }
 
     @Test
+    void theFirstTypeAfterTheNewestKnownStopsWithItsNumberAndOffset() {
+        // 29 is GCRA in the RDB 14 rdb.h, built only with ENABLE_GCRA: no server writes it by default.
+        RdbBytes w = RdbBytes.redis(14).selectDb(0).stringKey("ok", "v");
+        int at = w.size();
+        byte[] rdb = w.key(29, "rate").len(0).eof();
+        assertThatThrownBy(() -> Recorder.decode(rdb)).isInstanceOf(UnknownRdbTypeException.class)
+                .hasMessage("unknown RDB value type 29 (Redis numbering, RDB version 14): written by a server newer than Ferry knows, or corrupt (at byte offset " + at + ")")
+                .satisfies(e -> assertThat(((UnknownRdbTypeException) e).typeByte()).isEqualTo(29))
+                .satisfies(e -> assertThat(((UnknownRdbTypeException) e).offset()).isEqualTo(at));
+    }
+
+    @Test
     void preReleaseModuleType() {
         RdbBytes w = RdbBytes.redis(8).selectDb(0);
         int at = w.size();
