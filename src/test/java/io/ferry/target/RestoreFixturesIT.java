@@ -36,7 +36,8 @@ class RestoreFixturesIT {
     }
 
     static List<Path> fixtures() throws Exception {
-        return Fixtures.rdbFilesWithExpectations().stream().filter(p -> p.toString().endsWith(".rdb")).toList();
+        List<Path> newer = Fixtures.rdb2026Files(); // Restore2026FixturesIT: they hold what this server cannot
+        return Fixtures.rdbFilesWithExpectations().stream().filter(p -> p.toString().endsWith(".rdb")).filter(p -> !newer.contains(p)).toList();
     }
 
     @ParameterizedTest(name = "{0}")
