@@ -67,7 +67,7 @@ final class Chunk {
             case LIST -> list(t, key);
             case STREAM -> stream(t, key);
             case STRING -> string(t, key);
-            case MODULE -> () -> null;
+            case MODULE, ARRAY -> () -> null;
         };
     }
 

@@ -182,7 +182,7 @@ final class FilePass implements RdbHandler {
             now = System.currentTimeMillis();
             type = h.type();
             state = KeyState.fromFile(h.key, type, type == ValueType.MODULE ? null : type.label(), h.expireAtMs);
-            full = level == Level.FULL && type != ValueType.MODULE;
+            full = level == Level.FULL && type != ValueType.MODULE && type != ValueType.ARRAY; // arrays: count and TTL only
             count = 0;
             chunk = full ? new Chunk(type, 0) : null;
             big = null;
@@ -261,6 +261,11 @@ final class FilePass implements RdbHandler {
             if (next()) {
                 chunk.entries.add(new StreamEntry(id.toString(), fields));
             }
+        }
+
+        @Override
+        public void arrayElement(long index, byte[] value) {
+            next();
         }
 
         @Override

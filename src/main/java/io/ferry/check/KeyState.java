@@ -108,6 +108,7 @@ final class KeyState {
             case ZSET -> "ZCARD";
             case HASH -> "HLEN";
             case STREAM -> "XLEN";
+            case ARRAY -> "ARCOUNT";
             case MODULE -> null;
         };
     }
@@ -122,6 +123,7 @@ final class KeyState {
             case "zset" -> ValueType.ZSET;
             case "hash" -> ValueType.HASH;
             case "stream" -> ValueType.STREAM;
+            case "array" -> ValueType.ARRAY;
             default -> ValueType.MODULE;
         };
     }

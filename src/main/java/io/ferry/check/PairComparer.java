@@ -126,7 +126,7 @@ final class PairComparer {
                 out[i] = changed(db, s[i], t[i]);
             } else if (s[i].size != t[i].size) {
                 out[i] = size(db, s[i], t[i]);
-            } else if (level != Level.FULL) {
+            } else if (level != Level.FULL || s[i].type == ValueType.ARRAY) { // arrays: compared by count and TTL
                 out[i] = ttlOrSame(db, s[i], t[i]);
             } else {
                 Mismatch m = Values.streamInfo(s[i].stream, t[i].stream);

@@ -42,7 +42,7 @@ final class SourceCursor {
             case LIST -> s.add(key, b("LRANGE"), key, b(position), b(position + chunk - 1));
             case STREAM -> s.add(key, b("XRANGE"), key, b(nextId), b("+"), b("COUNT"), b(chunk));
             case STRING -> s.add(key, b("GETRANGE"), key, b(position), b(position + window - 1));
-            case MODULE -> throw new IllegalArgumentException("module values are not compared by value");
+            case MODULE, ARRAY -> throw new IllegalArgumentException(type.label() + " values are not compared by value");
         };
     }
 
@@ -95,7 +95,7 @@ final class SourceCursor {
                 position += bytes.length;
                 done = bytes.length < window || position >= size;
             }
-            case MODULE -> throw new IllegalArgumentException("module values are not compared by value");
+            case MODULE, ARRAY -> throw new IllegalArgumentException(type.label() + " values are not compared by value");
         }
         return c;
     }

@@ -23,7 +23,7 @@ final class Values {
             case HASH -> hashes((Map<Bytes, Bytes>) s, (Map<Bytes, Bytes>) t);
             case ZSET -> zsets((Map<Bytes, Double>) s, (Map<Bytes, Double>) t);
             case STREAM -> streams((List<StreamEntry>) s, (List<StreamEntry>) t);
-            case MODULE -> null;
+            case MODULE, ARRAY -> null;
         };
     }
 

@@ -58,12 +58,6 @@ final class FileRestore {
         if (c == null) {
             return;
         }
-        if (c.droppedFieldTtls.sum() > 0) {
-            LOG.warn("WARNING: {} hash field TTLs could not be kept in the AOF (written without TTL)", c.droppedFieldTtls.sum());
-        }
-        if (c.lostPendingEntries.sum() > 0) {
-            LOG.warn("WARNING: {} stream pending entries refer to deleted messages and could not be recreated by typed commands",
-                    c.lostPendingEntries.sum());
-        }
+        c.losses().forEach(LOG::warn);
     }
 }

@@ -24,7 +24,7 @@ public final class FilterOptions {
             description = "Leave out keys matching this glob (repeatable).")
     List<String> excludeKeys = new ArrayList<>();
 
-    @Option(names = "--type", split = ",", paramLabel = "TYPE", description = "Only these types: string, list, set, zset, hash, stream, module.")
+    @Option(names = "--type", split = ",", paramLabel = "TYPE", description = "Only these types: string, list, set, zset, hash, stream, module, array.")
     List<String> types = new ArrayList<>();
 
     public KeyFilter toFilter() {

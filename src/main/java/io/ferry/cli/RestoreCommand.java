@@ -153,7 +153,7 @@ public final class RestoreCommand implements Callable<Integer> {
             KeyApplier applier = new KeyApplier(t, onConflict, applied);
             LOG.info("restoring {}, {} MiB, into {} ({}, RESTORE payloads up to RDB {})",
                     aof != null ? "the AOF " + aof.origin() + " (" + aof.parts().size() + " part(s))" : files.size() + " file(s)", totalBytes >> 20,
-                    spec.redacted(), t.features().describe(), t.features().payloadVersion());
+                    spec.redacted(), t.features().describe(), t.features().rdbVersion());
             ConvertOptions opt = new ConvertOptions(onConflict, big, batchElements, 1 << 20, typed,
                     // Several files may hold the same key: then only REPLACE makes a blind MSET safe.
                     !typed && (t.emptyAtOpen() && rdbs.size() == 1 || onConflict == ConflictPolicy.REPLACE));
@@ -276,19 +276,9 @@ public final class RestoreCommand implements Callable<Integer> {
         if (a.functionsLoaded.sum() > 0) {
             LOG.info("{} function libraries loaded", a.functionsLoaded.sum());
         }
-        if (c.functionsRefused.sum() > 0) {
-            LOG.warn("WARNING: {} function libraries were not restored: the target is older than Redis 7.0 and has no functions", c.functionsRefused.sum());
-        }
-        if (c.droppedFieldTtls.sum() > 0) {
-            LOG.warn("WARNING: {} hash field TTLs could not be kept: the target does not support hash-field expiration (Redis 7.4+); those fields were written without TTL",
-                    c.droppedFieldTtls.sum());
-        }
         if (c.expiredFields.sum() > 0) {
             LOG.info("{} hash fields had already expired and were not written", c.expiredFields.sum());
         }
-        if (c.lostPendingEntries.sum() > 0) {
-            LOG.warn("WARNING: {} stream pending entries refer to deleted messages and could not be recreated by typed commands",
-                    c.lostPendingEntries.sum());
-        }
+        c.losses().forEach(LOG::warn);
     }
 }

@@ -7,6 +7,7 @@ import io.ferry.rdb.RdbHandler;
 import io.ferry.rdb.RdbReader;
 import io.ferry.rdb.RdbType;
 import io.ferry.rdb.ValueSink;
+import io.ferry.rdb.ValueType;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
@@ -112,6 +113,13 @@ public final class SnapshotConverter implements RdbHandler {
         if (raw.isEmptyCollection()) {
             stats.emptyKeys.increment(); // servers refuse (and skip on load) empty collections
             return;
+        }
+        if (h.type() == ValueType.ARRAY && !target.arrays()) {
+            stats.lostArrays.increment(); // no other type holds sparse 64-bit indices faithfully
+            return;
+        }
+        if (!h.keyMetadata.isEmpty()) {
+            stats.droppedKeyMetadata.increment(); // it precedes the value: RESTORE payloads here never carry it
         }
         boolean big = raw.size() > opt.bigKeyBytes() || !raw.inMemory();
         if (h.rdbType == RdbType.STRING && !big && target.setWithOptions()) {
@@ -226,7 +234,7 @@ public final class SnapshotConverter implements RdbHandler {
     }
 
     private void restore(int db, KeyHeader h, RawValue raw, long now) {
-        byte[] payload = RestorePayload.build(raw, target.payloadVersion());
+        byte[] payload = RestorePayload.build(raw, target.payloadVersion(h.rdbType));
         boolean replace = opt.onConflict() == ConflictPolicy.REPLACE;
         long ttl;
         boolean abs = h.expireAtMs != KeyHeader.NO_EXPIRE && target.restoreAbsTtl();
@@ -290,10 +298,10 @@ public final class SnapshotConverter implements RdbHandler {
         }
         TypedWriter w = new TypedWriter(dest, target, argv -> out.send(db, h, argv, Expect.STEP), opt.batchElements(), opt.batchBytes(), now);
         value.accept(w);
-        w.flush();
+        w.finish();
         stats.expiredFields.add(w.expiredFields());
         stats.droppedFieldTtls.add(w.droppedFieldTtls());
-        stats.lostPendingEntries.add(w.lostPendingEntries());
+        w.addStreamLosses(stats);
         if (w.written() == 0) {
             stats.emptyKeys.increment(); // an empty collection (or all fields expired): nothing to create
             return;

@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * <p>Entries are not kept; only their ids are (16 bytes each, in arrival = id order), to tell
  * which pending entries still have their message: XCLAIM cannot recreate one whose entry was
- * deleted, and those are counted as lost.
+ * deleted, and those are counted as lost. So are NACKed entries (pending, owned by no consumer:
+ * XCLAIM needs one) and the idempotent-producer ids of Redis 8.6 (no command re-records them).
  */
 final class StreamRewriter {
     private final byte[] dest;
@@ -23,6 +24,8 @@ final class StreamRewriter {
     private long[] ids = new long[64]; // ms, seq, ms, seq… ascending
     private int idCount;
     private long lostPending;
+    private long lostNacked;
+    private long lostIdmpIids = -1;
 
     StreamRewriter(byte[] dest, TargetFeatures target, CommandSink out) {
         this.dest = dest;
@@ -33,6 +36,15 @@ final class StreamRewriter {
     /** Pending entries the target could not get because their message is gone. */
     long lostPending() {
         return lostPending;
+    }
+
+    long lostNacked() {
+        return lostNacked;
+    }
+
+    /** Idempotency ids the target did not get, or -1 when the stream's IDMP state was kept whole (or it had none). */
+    long lostIdmpIids() {
+        return lostIdmpIids;
     }
 
     void entry(StreamId id, List<byte[]> fields) {
@@ -70,6 +82,7 @@ final class StreamRewriter {
         if (idCount == 0) {
             out.command(Args.b("XGROUP"), Args.b("DESTROY"), dest, placeholder);
         }
+        idmp(s.idmp());
         for (StreamValue.Group g : s.groups()) {
             if (target.streamCounters() && g.entriesRead() >= 0) {
                 out.command(Args.b("XGROUP"), Args.b("CREATE"), dest, g.name(), Args.b(g.lastDeliveredId().toString()),
@@ -82,6 +95,13 @@ final class StreamRewriter {
                 pel.put(p.id(), p);
                 if (!live(p.id())) {
                     lostPending++;
+                }
+            }
+            if (g.nacked() != null) {
+                for (StreamId id : g.nacked()) {
+                    if (live(id)) {
+                        lostNacked++; // (one whose message is gone is counted above)
+                    }
                 }
             }
             for (StreamValue.Consumer c : g.consumers()) {
@@ -98,6 +118,21 @@ final class StreamRewriter {
                             Args.b("FORCE"), Args.b("JUSTID"));
                 }
             }
+        }
+    }
+
+    /** The IDMP settings go where the target knows them; the remembered ids never can. */
+    private void idmp(StreamValue.Idmp m) {
+        if (m == null) {
+            return;
+        }
+        boolean configured = m.durationSeconds() != StreamValue.Idmp.DEFAULT_DURATION || m.maxEntries() != StreamValue.Idmp.DEFAULT_MAX_ENTRIES;
+        if (configured && target.streamIdmp()) {
+            out.command(Args.b("XCFGSET"), dest, Args.b("IDMP-DURATION"), Args.b(m.durationSeconds()), Args.b("IDMP-MAXSIZE"), Args.b(m.maxEntries()));
+        }
+        long iids = m.iidCount();
+        if (iids > 0 || configured && !target.streamIdmp()) {
+            lostIdmpIids = iids;
         }
     }
 

@@ -1,5 +1,8 @@
 package io.ferry.convert;
 
+import io.ferry.rdb.RdbReader;
+import io.ferry.rdb.RdbType;
+
 /**
  * What a target server can take, derived from its version: which RESTORE payloads it accepts and
  * which commands the typed path may use.
@@ -28,7 +31,13 @@ public record TargetFeatures(
         if (product.equals("valkey")) {
             return major >= 9 ? 80 : 11;
         }
-        if (major >= 8 || major == 7 && minor >= 4) {
+        if (major > 8 || major == 8 && minor >= 8) {
+            return 14; // also unstable builds, which report 255.255.255
+        }
+        if (major == 8 && minor >= 6) {
+            return 13;
+        }
+        if (major == 8 || major == 7 && minor >= 4) {
             return 12;
         }
         if (major == 7) {
@@ -53,13 +62,16 @@ public record TargetFeatures(
         return major > ma || major == ma && minor >= mi;
     }
 
-    /** Whether RESTORE on this target understands values of this RDB type. */
+    /**
+     * Whether RESTORE on this target understands values of this RDB type code (Valkey-only codes
+     * included: a Valkey value's type byte means something else to Redis).
+     */
     public boolean acceptsRdbType(int rdbType) {
-        int need = io.ferry.rdb.RdbType.minRdbVersion(rdbType);
-        if (rdbVersion == 80) { // Valkey 9+: reads up to Redis RDB 11 plus its own
-            return need <= 11;
+        int need = RdbType.minRdbVersion(rdbType);
+        if (rdbVersion == RdbReader.VALKEY_VERSION) { // Valkey 9+: reads up to Redis RDB 11 plus its own
+            return need <= 11 || RdbType.valkeyOnly(rdbType);
         }
-        return need <= rdbVersion;
+        return !RdbType.valkeyOnly(rdbType) && need <= rdbVersion;
     }
 
     /** RESTORE … ABSTTL (Redis 5.0+). */
@@ -147,19 +159,27 @@ public record TargetFeatures(
         return product.equals("redis") && atLeast(8, 2);
     }
 
-    /** XADD … IDMP/IDMPAUTO, XCFGSET, XIDMPRECORD (Redis 8.6+; not Valkey). */
-    public boolean streamIdmp() {
-        return product.equals("redis") && atLeast(8, 6);
-    }
-
     /** XNACK (Redis 8.8+; not Valkey). */
     public boolean streamNack() {
         return product.equals("redis") && atLeast(8, 8);
     }
 
-    /** The value stamped in a RESTORE payload footer: the target's own RDB version. */
-    public int payloadVersion() {
-        return rdbVersion == 80 ? 11 : rdbVersion;
+    /**
+     * The value stamped in the footer of a RESTORE payload of this type: the target's own RDB
+     * version; for Valkey 9, 11 unless the type is Valkey's own (then 80, as its DUMP writes).
+     */
+    public int payloadVersion(int rdbType) {
+        return rdbVersion == RdbReader.VALKEY_VERSION && !RdbType.valkeyOnly(rdbType) ? 11 : rdbVersion;
+    }
+
+    /** The AR* array commands and type (Redis 8.8+). */
+    public boolean arrays() {
+        return !product.equals("valkey") && rdbVersion >= 14;
+    }
+
+    /** XADD … IDMP/IDMPAUTO, XCFGSET, XIDMPRECORD (Redis 8.6+; not Valkey). */
+    public boolean streamIdmp() {
+        return product.equals("redis") && atLeast(8, 6);
     }
 
     public String describe() {

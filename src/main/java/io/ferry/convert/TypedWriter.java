@@ -28,7 +28,8 @@ final class TypedWriter implements ValueSink {
     private long written;
     private long droppedFieldTtls;
     private long expiredFields;
-    private long lostPendingEntries;
+    private long arrayNext; // the index after the last array element batched
+    private long arrayInsertIndex = -1;
     private StreamRewriter stream; // a stream being rewritten, entry by entry
 
     TypedWriter(byte[] dest, TargetFeatures target, CommandSink out, int batchElements, long batchBytes, long nowMs) {
@@ -54,8 +55,26 @@ final class TypedWriter implements ValueSink {
         return expiredFields;
     }
 
-    long lostPendingEntries() {
-        return lostPendingEntries;
+    /** What a rewritten stream could not carry: pending entries of deleted messages, NACKs, IDMP state. */
+    void addStreamLosses(ConvertStats stats) {
+        if (stream != null) {
+            stats.lostPendingEntries.add(stream.lostPending());
+            stats.lostNackedEntries.add(stream.lostNacked());
+            if (stream.lostIdmpIids() >= 0) {
+                stats.lostIdmpStreams.increment();
+                stats.lostIdmpIids.add(stream.lostIdmpIids());
+            }
+        }
+    }
+
+    /** Sends what is batched, and what must follow the last element (an array's insert index). */
+    void finish() {
+        flush();
+        if (arrayInsertIndex != -1) {
+            // The file keeps the last insert position; ARSEEK sets the next one, as ARNEXT reports it.
+            out.command(Args.b("ARSEEK"), dest, Args.b(Long.toUnsignedString(arrayInsertIndex + 1)));
+            arrayInsertIndex = -1;
+        }
     }
 
     private void add(String command, int perElement, byte[]... parts) {
@@ -166,8 +185,33 @@ final class TypedWriter implements ValueSink {
         StreamRewriter r = streamRewriter(); // an empty stream has no entries before this
         r.finish(s);
         written++;
-        lostPendingEntries += r.lostPending();
     }
+
+    @Override
+    public void arrayStart(long count, long insertIndex) {
+        arrayInsertIndex = insertIndex;
+    }
+
+    /** Consecutive elements go in one ARSET (it sets from an index on); a gap starts a new one. */
+    @Override
+    public void arrayElement(long index, byte[] value) {
+        if (verb != null && (verb != ARSET || index != arrayNext)) {
+            flush();
+        }
+        if (verb == null) {
+            verb = ARSET;
+            args.add(Args.b(Long.toUnsignedString(index)));
+        }
+        args.add(value);
+        argBytes += value.length;
+        arrayNext = index + 1;
+        written++;
+        if (args.size() > batchElements || argBytes >= batchBytes) {
+            flush();
+        }
+    }
+
+    private static final byte[] ARSET = Args.b("ARSET");
 
     private StreamRewriter streamRewriter() {
         if (stream == null) {

@@ -31,6 +31,11 @@ public final class ElementCounter implements ValueSink {
     }
 
     @Override
+    public void arrayElement(long index, byte[] value) {
+        count++;
+    }
+
+    @Override
     public void hashField(byte[] field, byte[] value, long expireAtMs) {
         count++;
     }

@@ -18,6 +18,8 @@ public final class KeyHeader {
     public final int lfuFreq;
     /** Byte offset of the key's type byte in the input. */
     public final long offset;
+    /** Module key metadata stored before the key (Redis RDB 13+ KEY_META); empty when none. */
+    public final java.util.List<KeyMetadata> keyMetadata;
 
     /**
      * Scratch slot for whoever writes this key to a target and needs state shared by the key's
@@ -26,6 +28,12 @@ public final class KeyHeader {
     public Object applyState;
 
     public KeyHeader(int db, byte[] key, int rdbType, long expireAtMs, long idleSeconds, int lfuFreq, long offset) {
+        this(db, key, rdbType, expireAtMs, idleSeconds, lfuFreq, offset, java.util.List.of());
+    }
+
+    public KeyHeader(int db, byte[] key, int rdbType, long expireAtMs, long idleSeconds, int lfuFreq, long offset,
+            java.util.List<KeyMetadata> keyMetadata) {
+        this.keyMetadata = keyMetadata;
         this.db = db;
         this.key = key;
         this.rdbType = rdbType;

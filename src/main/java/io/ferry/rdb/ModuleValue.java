@@ -1,7 +1,10 @@
 package io.ferry.rdb;
 
-/** Module values (MODULE_2) and MODULE_AUX data: self-describing opcode streams we can skip. */
-final class ModuleValue {
+/**
+ * Module values (MODULE_2), MODULE_AUX data and key metadata: self-describing opcode streams we
+ * can skip, or read item by item.
+ */
+public final class ModuleValue {
     static final int OP_EOF = 0;
     static final int OP_SINT = 1;
     static final int OP_UINT = 2;
@@ -11,6 +14,13 @@ final class ModuleValue {
     private static final String CHARSET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     private ModuleValue() {}
+
+    /** One opcode-tagged item: {@code kind} is sint, uint, float, double or string. */
+    public record Item(String kind, long integer, double number, byte[] string) {}
+
+    static char charOf(int sixBits) {
+        return CHARSET.charAt(sixBits);
+    }
 
     /** The 9-character module type name packed in the top 54 bits of a module id. */
     static String name(long moduleId) {
@@ -41,8 +51,25 @@ final class ModuleValue {
     }
 
     static void decode(RdbReader r) {
-        r.len("a module id");
+        r.u64("a module id"); // 64 bits: a name starting past 'W' sets the top bit
         skipBody(r);
+    }
+
+    /** Reads the items up to the module EOF opcode. */
+    static java.util.List<Item> readBody(RdbReader r) {
+        java.util.List<Item> items = new java.util.ArrayList<>();
+        while (true) {
+            long op = r.len("a module value opcode");
+            switch ((int) op) {
+                case OP_EOF: return items;
+                case OP_SINT: items.add(new Item("sint", r.u64("a module integer"), 0, null)); break;
+                case OP_UINT: items.add(new Item("uint", r.u64("a module integer"), 0, null)); break;
+                case OP_FLOAT: items.add(new Item("float", 0, Float.intBitsToFloat((int) r.input().u32le("a module float")), null)); break;
+                case OP_DOUBLE: items.add(new Item("double", 0, Double.longBitsToDouble(r.input().u64le("a module double")), null)); break;
+                case OP_STRING: items.add(new Item("string", 0, 0, r.string("a module string"))); break;
+                default: throw new IllegalArgumentException("unknown module value opcode " + op);
+            }
+        }
     }
 
     static void skipBody(RdbReader r) {
@@ -50,7 +77,7 @@ final class ModuleValue {
             long op = r.len("a module value opcode");
             switch ((int) op) {
                 case OP_EOF: return;
-                case OP_SINT: case OP_UINT: r.len("a module integer"); break;
+                case OP_SINT: case OP_UINT: r.u64("a module integer"); break; // a signed one is stored as its 64 bits
                 case OP_FLOAT: r.input().skip(4, "a module float"); break;
                 case OP_DOUBLE: r.input().skip(8, "a module double"); break;
                 case OP_STRING: r.skipString("a module string"); break;

@@ -16,21 +16,40 @@ public final class RawValue {
     private final byte[] mem;
     private final Path file;
     private final long size;
+    /** Whether the type byte follows Valkey's numbering (the value came from a VALKEY080 file or a Valkey 9 DUMP). */
+    private final boolean valkeyTypes;
 
     RawValue(byte[] mem) {
-        this.mem = mem;
-        this.file = null;
-        this.size = mem.length;
+        this(mem, null, mem.length, false);
     }
 
     RawValue(Path file, long size) {
-        this.mem = null;
-        this.file = file;
-        this.size = size;
+        this(null, file, size, false);
     }
 
+    private RawValue(byte[] mem, Path file, long size, boolean valkeyTypes) {
+        this.mem = mem;
+        this.file = file;
+        this.size = size;
+        this.valkeyTypes = valkeyTypes;
+    }
+
+    /** A serialized value whose type byte follows Redis' numbering. */
     public static RawValue of(byte[] serialized) {
         return new RawValue(serialized);
+    }
+
+    /** A serialized value whose type byte follows Valkey's numbering when {@code valkeyTypes}. */
+    public static RawValue of(byte[] serialized, boolean valkeyTypes) {
+        return new RawValue(serialized, null, serialized.length, valkeyTypes);
+    }
+
+    RawValue numbered(boolean valkey) {
+        return valkey == valkeyTypes ? this : new RawValue(mem, file, size, valkey);
+    }
+
+    public boolean valkeyTypes() {
+        return valkeyTypes;
     }
 
     public long size() {
@@ -49,12 +68,13 @@ public final class RawValue {
         return mem;
     }
 
+    /** The value's type code ({@link RdbType#fromWire}), or -1 when the byte names no known type. */
     public int rdbType() {
         if (mem != null) {
-            return mem[0] & 0xff;
+            return RdbType.fromWire(mem[0] & 0xff, valkeyTypes);
         }
         try (InputStream in = open()) {
-            return in.read();
+            return RdbType.fromWire(in.read(), valkeyTypes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -66,7 +86,7 @@ public final class RawValue {
      * Lets the restore path skip decoding the many small values that obviously hold something.
      */
     public boolean mayBeEmptyCollection() {
-        return mem != null && RdbReader.mayBeEmptyCollection(mem); // spilled values are far too large to be empty
+        return mem != null && RdbReader.mayBeEmptyCollection(mem, valkeyTypes); // spilled values are far too large to be empty
     }
 
     /** Only values this small can be empty collections; checking them costs a tiny decode. */
@@ -94,11 +114,11 @@ public final class RawValue {
     /** Decodes the value element by element (from memory or from the spill file). */
     public void decode(ValueSink sink) {
         if (mem != null) {
-            RdbReader.decodeValue(mem, sink);
+            RdbReader.decodeValue(mem, valkeyTypes, sink);
             return;
         }
         try (InputStream in = open()) {
-            RdbReader.decodeValue(in, sink);
+            RdbReader.decodeValue(in, valkeyTypes, sink);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,15 +6,18 @@ import java.nio.charset.StandardCharsets;
 /**
  * Streaming RDB reader: walks an RDB from any InputStream (file, replication socket) and hands
  * each key to an {@link RdbHandler}, decoding values element by element. Supports RDB versions
- * 1–12 ("REDIS00NN") and Valkey's "VALKEY080". Nothing larger than one element or one compact
+ * 1–14 ("REDIS00NN", Redis' type numbering) and Valkey's "VALKEY080" (Valkey's numbering: the two
+ * disagree on type 22 and opcode 243, see {@link RdbType}). Nothing larger than one element or one compact
  * blob is held in memory, except the optional raw-payload capture, which has its own limit, and
  * streams, which are handed over whole (their consumer groups refer across entries; a 200k-entry
  * stream takes about 40 MB).
  */
 public final class RdbReader {
-    public static final int MAX_REDIS_VERSION = 12;
+    public static final int MAX_REDIS_VERSION = 14;
     public static final int VALKEY_VERSION = 80;
 
+    /** Redis: module key metadata before a key's type byte. Valkey: a slot import in progress. */
+    static final int OP_KEY_META_OR_SLOT_IMPORT = 243;
     static final int OP_SLOT_INFO = 244;
     static final int OP_FUNCTION2 = 245;
     static final int OP_FUNCTION_PRE_GA = 246;
@@ -58,23 +61,31 @@ public final class RdbReader {
         this(input, CaptureMode.NONE);
     }
 
-    /** Decodes one serialized value (type byte first, as captured in a {@link RawValue}). */
-    public static void decodeValue(InputStream serialized, ValueSink sink) {
-        decodeValue(new RdbReader(serialized), sink);
+    /** A reader over bytes in memory without CRC, for the parts of a DUMP payload. */
+    static RdbReader inMemory(byte[] data) {
+        RdbReader r = new RdbReader(new RdbInput(data), CaptureMode.NONE);
+        r.in.crcEnabled(false);
+        return r;
+    }
+
+    /**
+     * Decodes one serialized value (type byte first, as captured in a {@link RawValue}); the type
+     * byte is read in Valkey's numbering when {@code valkeyTypes}.
+     */
+    public static void decodeValue(InputStream serialized, boolean valkeyTypes, ValueSink sink) {
+        decodeValue(new RdbReader(serialized), valkeyTypes, sink);
     }
 
     /** Decodes one serialized value held in memory, reading the array in place. */
-    public static void decodeValue(byte[] serialized, ValueSink sink) {
-        decodeValue(new RdbReader(new RdbInput(serialized), CaptureMode.NONE), sink);
+    public static void decodeValue(byte[] serialized, boolean valkeyTypes, ValueSink sink) {
+        decodeValue(new RdbReader(new RdbInput(serialized), CaptureMode.NONE), valkeyTypes, sink);
     }
 
-    private static void decodeValue(RdbReader r, ValueSink sink) {
-        r.version = MAX_REDIS_VERSION;
+    private static void decodeValue(RdbReader r, boolean valkeyTypes, ValueSink sink) {
+        r.version = valkeyTypes ? VALKEY_VERSION : MAX_REDIS_VERSION;
+        r.valkey = valkeyTypes;
         r.in.crcEnabled(false);
-        int type = r.in.u8("a value type");
-        if (RdbType.valueType(type) == null) {
-            throw new RdbFormatException("unknown RDB value type " + type, 0);
-        }
+        int type = r.valueTypeByte(r.in.u8("a value type"), 0);
         if (type == RdbType.MODULE_2) {
             throw new RdbFormatException("module values can only be restored as they are (RESTORE), not rewritten", 0);
         }
@@ -90,18 +101,19 @@ public final class RdbReader {
      * header alone: false means it certainly holds an element (or is no collection); true means
      * only decoding can tell (an element count of 0 or "unknown", a compressed blob, corrupt data).
      */
-    static boolean mayBeEmptyCollection(byte[] serialized) {
+    static boolean mayBeEmptyCollection(byte[] serialized, boolean valkeyTypes) {
         RdbReader r = new RdbReader(new RdbInput(serialized), CaptureMode.NONE);
         RdbInput in = r.in;
         in.crcEnabled(false);
         try {
-            int type = in.u8("a value type");
+            int type = RdbType.fromWire(in.u8("a value type"), valkeyTypes);
             switch (type) {
                 case RdbType.STRING: case RdbType.MODULE_2:
                 case RdbType.STREAM_LISTPACKS: case RdbType.STREAM_LISTPACKS_2: case RdbType.STREAM_LISTPACKS_3:
+                case RdbType.STREAM_LISTPACKS_4: case RdbType.STREAM_LISTPACKS_5:
                     return false;
                 case RdbType.LIST: case RdbType.SET: case RdbType.ZSET: case RdbType.ZSET_2: case RdbType.HASH:
-                case RdbType.HASH_METADATA_PRE_GA:
+                case RdbType.HASH_METADATA_PRE_GA: case RdbType.VALKEY_HASH_2: case RdbType.ARRAY:
                     return r.len("a collection size") <= 0;
                 case RdbType.HASH_METADATA:
                     in.skip(8, "a hash minimum field expiry");
@@ -164,6 +176,7 @@ public final class RdbReader {
         long expireAt = KeyHeader.NO_EXPIRE;
         long idle = -1;
         int freq = -1;
+        java.util.List<KeyMetadata> keyMeta = java.util.List.of();
         while (true) {
             long opOffset = in.offset();
             int op = in.u8("an opcode");
@@ -194,10 +207,17 @@ public final class RdbReader {
                 case OP_FREQ:
                     freq = in.u8("a FREQ counter");
                     break;
-                case OP_SLOT_INFO:
+                case OP_SLOT_INFO: // Valkey calls it foreign slot info: a sizing hint, safe to skip
                     len("a SLOT_INFO slot");
                     len("a SLOT_INFO size");
                     len("a SLOT_INFO size");
+                    break;
+                case OP_KEY_META_OR_SLOT_IMPORT:
+                    if (valkey) {
+                        skipSlotImport();
+                    } else {
+                        keyMeta = readKeyMetadata(opOffset);
+                    }
                     break;
                 case OP_FUNCTION2:
                     h.function(string("a FUNCTION2 library"));
@@ -208,10 +228,11 @@ public final class RdbReader {
                     readModuleAux(h, opOffset);
                     break;
                 default:
-                    readKey(h, op, db, expireAt, idle, freq, opOffset);
+                    readKey(h, op, db, expireAt, idle, freq, keyMeta, opOffset);
                     expireAt = KeyHeader.NO_EXPIRE;
                     idle = -1;
                     freq = -1;
+                    keyMeta = java.util.List.of();
             }
         }
     }
@@ -270,8 +291,41 @@ public final class RdbReader {
         }
     }
 
+    /** Valkey's SLOT_IMPORT: a slot migration job in progress (its name and slot ranges), of no use to a copy. */
+    private void skipSlotImport() {
+        skipString("a SLOT_IMPORT job name");
+        long ranges = len("a SLOT_IMPORT range count");
+        for (long i = 0; i < ranges; i++) {
+            len("a SLOT_IMPORT range start");
+            len("a SLOT_IMPORT range end");
+        }
+    }
+
+    private java.util.List<KeyMetadata> readKeyMetadata(long opOffset) {
+        try {
+            return KeyMetadata.read(this);
+        } catch (IllegalArgumentException e) {
+            throw new RdbFormatException("corrupt KEY_META: " + e.getMessage(), opOffset, e);
+        }
+    }
+
+    /**
+     * The type code of a key's type byte in this input's numbering; an unknown byte stops the read
+     * with its number and offset.
+     */
+    private int valueTypeByte(int b, long offset) {
+        int type = RdbType.fromWire(b, valkey);
+        if (type >= 0) {
+            return type;
+        }
+        if (b == RdbType.MODULE_PRE_GA) {
+            throw new RdbFormatException("module value in the Redis 4.0 release-candidate format (type 6) cannot be parsed without its module", offset);
+        }
+        throw new UnknownRdbTypeException(b, version, valkey, offset);
+    }
+
     private void readModuleAux(RdbHandler h, long opOffset) {
-        long moduleId = len("a MODULE_AUX module id");
+        long moduleId = u64("a MODULE_AUX module id");
         long whenOpcode = len("a MODULE_AUX when-opcode");
         len("a MODULE_AUX when");
         if (whenOpcode != ModuleValue.OP_UINT) {
@@ -281,15 +335,10 @@ public final class RdbReader {
         h.moduleAux(ModuleValue.name(moduleId), moduleId);
     }
 
-    private void readKey(RdbHandler h, int type, int db, long expireAt, long idle, int freq, long offset) {
-        if (RdbType.valueType(type) == null) {
-            if (type == RdbType.MODULE_PRE_GA) {
-                throw new RdbFormatException("module value in the Redis 4.0 release-candidate format (type 6) cannot be parsed without its module", offset);
-            }
-            throw new RdbFormatException("unknown RDB value type " + type + " (this RDB version is " + version + "; newer than Ferry knows, or corrupt)", offset);
-        }
+    private void readKey(RdbHandler h, int typeByte, int db, long expireAt, long idle, int freq, java.util.List<KeyMetadata> keyMeta, long offset) {
+        int type = valueTypeByte(typeByte, offset);
         byte[] key = string("a key name");
-        KeyHeader header = new KeyHeader(db, key, type, expireAt, idle, freq, offset);
+        KeyHeader header = new KeyHeader(db, key, type, expireAt, idle, freq, offset, keyMeta);
         ValueSink sink = h.beginKey(header);
         boolean module = type == RdbType.MODULE_2;
         boolean capturing = capture.enabled() || module && sink != null;
@@ -310,6 +359,9 @@ public final class RdbReader {
             throw new RdbFormatException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "") + " in key '" + printable(key) + "'", e.offset(), e);
         }
         RawValue raw = capturing ? in.endCapture() : null;
+        if (raw != null && valkey) {
+            raw = raw.numbered(true);
+        }
         if (module && sink != null && raw != null && raw.inMemory()) {
             long id = ModuleValue.idOf(raw.bytes());
             sink.module(ModuleValue.name(id), id, raw.bytes());

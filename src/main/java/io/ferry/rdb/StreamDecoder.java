@@ -3,7 +3,10 @@ package io.ferry.rdb;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Decodes STREAM_LISTPACKS (v1, v2 with counters, v3 with consumer active times). */
+/**
+ * Decodes STREAM_LISTPACKS: v1, v2 with counters, v3 with consumer active times, v4 (Redis RDB 13)
+ * with idempotent-producer state after the groups, v5 (RDB 14) with each group's NACK zone.
+ */
 final class StreamDecoder {
     private static final int FLAG_DELETED = 1;
     private static final int FLAG_SAMEFIELDS = 2;
@@ -49,7 +52,7 @@ final class StreamDecoder {
             for (long k = 0; k < pelSize; k++) {
                 StreamId pid = StreamId.fromBytes(r.input().bytes(16, "a PEL entry id"), 0);
                 long time = r.input().u64le("a PEL delivery time");
-                long count = r.len("a PEL delivery count");
+                long count = r.u64("a PEL delivery count"); // XNACK FATAL sets 2^63-1, which len() reserves for 2^64-1
                 pel.add(new StreamValue.Pending(pid, time, count));
             }
             long consumerCount = r.len("a consumer count");
@@ -58,16 +61,44 @@ final class StreamDecoder {
                 byte[] cname = r.string("a consumer name");
                 long seen = r.input().u64le("a consumer seen time");
                 long active = type >= RdbType.STREAM_LISTPACKS_3 ? r.input().u64le("a consumer active time") : StreamValue.NOT_STORED;
-                long npending = r.len("a consumer PEL size");
-                List<StreamId> pending = new ArrayList<>();
-                for (long q = 0; q < npending; q++) {
-                    pending.add(StreamId.fromBytes(r.input().bytes(16, "a consumer PEL id"), 0));
-                }
+                List<StreamId> pending = ids(r, "a consumer PEL id");
                 consumers.add(new StreamValue.Consumer(cname, seen, active, pending));
             }
-            groups.add(new StreamValue.Group(name, lastDelivered, entriesRead, pel, consumers));
+            List<StreamId> nacked = type >= RdbType.STREAM_LISTPACKS_5 ? ids(r, "a NACKed entry id") : null;
+            groups.add(new StreamValue.Group(name, lastDelivered, entriesRead, pel, consumers, nacked));
         }
-        return keep ? new StreamValue(length, lastId, firstId, maxDeleted, added, groups) : null;
+        StreamValue.Idmp idmp = type >= RdbType.STREAM_LISTPACKS_4 ? idmp(r) : null;
+        return keep ? new StreamValue(length, lastId, firstId, maxDeleted, added, groups, idmp) : null;
+    }
+
+    /** A count, then that many 16-byte big-endian ids. */
+    private static List<StreamId> ids(RdbReader r, String what) {
+        long n = r.len("a count of " + what + "s");
+        List<StreamId> out = new ArrayList<>(capacity(n));
+        for (long i = 0; i < n; i++) {
+            out.add(StreamId.fromBytes(r.input().bytes(16, what), 0));
+        }
+        return out;
+    }
+
+    private static StreamValue.Idmp idmp(RdbReader r) {
+        long duration = r.len("an IDMP duration");
+        long maxEntries = r.len("an IDMP max-entries");
+        long producerCount = r.len("an IDMP producer count");
+        List<StreamValue.Producer> producers = new ArrayList<>(capacity(producerCount));
+        for (long p = 0; p < producerCount; p++) {
+            byte[] pid = r.string("an IDMP producer id");
+            long n = r.len("an IDMP producer's id count");
+            List<StreamValue.Iid> iids = new ArrayList<>(capacity(n));
+            for (long i = 0; i < n; i++) {
+                byte[] iid = r.string("an IDMP idempotency id");
+                iids.add(new StreamValue.Iid(iid, id(r)));
+            }
+            producers.add(new StreamValue.Producer(pid, iids));
+        }
+        long added = r.len("an IDMP iids-added counter");
+        long duplicates = r.len("an IDMP iids-duplicates counter");
+        return new StreamValue.Idmp(duration, maxEntries, producers, added, duplicates);
     }
 
     /** Counts read from a listpack are not trusted for pre-sizing: a corrupt one must not allocate gigabytes. */

@@ -105,10 +105,17 @@ final class ValueDecoder {
             case RdbType.HASH_METADATA: case RdbType.HASH_METADATA_PRE_GA:
                 hashWithTtls(r, type, sink);
                 return;
+            case RdbType.VALKEY_HASH_2:
+                valkeyHash2(r, sink);
+                return;
+            case RdbType.ARRAY:
+                ArrayDecoder.decode(r, sink);
+                return;
             case RdbType.LIST_QUICKLIST: case RdbType.LIST_QUICKLIST_2:
                 quicklist(r, type, sink);
                 return;
-            case RdbType.STREAM_LISTPACKS: case RdbType.STREAM_LISTPACKS_2: case RdbType.STREAM_LISTPACKS_3: {
+            case RdbType.STREAM_LISTPACKS: case RdbType.STREAM_LISTPACKS_2: case RdbType.STREAM_LISTPACKS_3:
+            case RdbType.STREAM_LISTPACKS_4: case RdbType.STREAM_LISTPACKS_5: {
                 StreamValue s = StreamDecoder.decode(r, type, sink);
                 if (sink != null) {
                     sink.stream(s);
@@ -159,6 +166,20 @@ final class ValueDecoder {
             if (sink != null) {
                 long at = ttl == 0 ? -1 : type == RdbType.HASH_METADATA ? ttl + minExpire - 1 : ttl;
                 sink.hashField(f, v, at);
+            }
+        }
+    }
+
+    /** Valkey 9's HASH_2: per field its name, value and an absolute 8-byte ms expiry (-1: none). */
+    private static void valkeyHash2(RdbReader r, ValueSink sink) {
+        long n = r.len("a hash size");
+        hint(sink, n);
+        for (long i = 0; i < n; i++) {
+            byte[] f = element(r, sink, "a hash field");
+            byte[] v = element(r, sink, "a hash value");
+            long at = r.input().u64le("a hash field expiry");
+            if (sink != null) {
+                sink.hashField(f, v, at < 0 ? -1 : at);
             }
         }
     }

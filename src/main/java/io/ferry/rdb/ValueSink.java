@@ -30,6 +30,18 @@ public interface ValueSink {
     default void stream(StreamValue stream) {}
 
     /**
+     * Before an array's elements: how many it holds and its insert index (the position of the
+     * last ARINSERT/ARRING, -1 when none).
+     */
+    default void arrayStart(long count, long insertIndex) {}
+
+    /**
+     * An array element, in index order. {@code index} is unsigned (print it with
+     * Long.toUnsignedString); integers and doubles arrive as the strings the server prints.
+     */
+    default void arrayElement(long index, byte[] value) {}
+
+    /**
      * A module value, kept serialized: {@code payload} is the value as DUMP holds it without its
      * footer (the MODULE_2 type byte, the module id, then the module's own data).
      */

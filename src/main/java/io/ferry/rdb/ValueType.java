@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Logical value types, as TYPE reports them (plus module values). */
 public enum ValueType {
-    STRING, LIST, SET, ZSET, HASH, STREAM, MODULE;
+    STRING, LIST, SET, ZSET, HASH, STREAM, MODULE, ARRAY;
 
     private final String label = name().toLowerCase(Locale.ROOT); // asked for once per key: computed once
 
@@ -17,7 +17,7 @@ public enum ValueType {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown type '" + s + "' (expected string, list, set, zset, hash, stream or module)");
+            throw new IllegalArgumentException("unknown type '" + s + "' (expected string, list, set, zset, hash, stream, module or array)");
         }
     }
 }

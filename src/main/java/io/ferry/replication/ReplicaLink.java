@@ -30,6 +30,13 @@ public final class ReplicaLink implements Closeable {
     private final Object writeLock = new Object();
     // A source that does not know REPLCONF (before 2.8) takes no ACKs: it would answer each with an error.
     private volatile boolean noReplconf;
+    private boolean versionAccepted;
+
+    /**
+     * The server version this replica claims: the newest Valkey whose snapshot format (RDB 80)
+     * Ferry reads, so a newer primary that maps versions to RDB formats sends one Ferry knows.
+     */
+    static final String ANNOUNCED_VERSION = "9.1.0";
 
     private ReplicaLink(RedisConnection conn) {
         this.conn = conn;
@@ -65,8 +72,23 @@ public final class ReplicaLink implements Closeable {
             }
             throw new SourceRejectedException("the source refused REPLCONF: " + m + " (does this user have the permission to replicate? ACL needs +psync +replconf +ping)");
         }
-        // Not every server knows every capability; a refusal is harmless.
+        // Not every server knows every capability; a refusal is harmless. Not announced:
+        // dual-channel / rdb-channel-repl (a second connection for the snapshot) and
+        // skip-rdb-checksum (a checksum of zero is accepted anyway, but a real one is worth having).
         conn.call("REPLCONF", "capa", "eof", "capa", "psync2");
+        // Valkey 9.1 picks the snapshot's RDB version from the replica's version: below 9.0 it
+        // sends RDB 11 and fails the sync when a hash has field TTLs. Servers before it answer
+        // an error ("Unrecognized REPLCONF option") and go on: the reply is only logged.
+        Reply v = conn.call("REPLCONF", "version", ANNOUNCED_VERSION);
+        versionAccepted = !v.isError();
+        if (!versionAccepted) {
+            LOG.debug("the source does not take REPLCONF version: {}", ((Reply.Error) v).message());
+        }
+    }
+
+    /** Whether the source took our {@code REPLCONF version} (Valkey 8+ do; Redis answers an error). */
+    public boolean versionAccepted() {
+        return versionAccepted;
     }
 
     /** Asks for the stream after {@code offset} of {@code replid}, or a full sync with {@code "?"} and -1. */

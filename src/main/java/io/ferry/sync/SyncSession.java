@@ -398,6 +398,7 @@ public final class SyncSession {
         LOG.info(String.format("snapshot applied: %,d keys in %.1f s (%,.0f keys/s), %,d as typed commands, %,d expired, %,d skipped as existing",
                 applied.keysWritten.sum(), s, applied.keysWritten.sum() / Math.max(s, 1e-3), converted.typedKeys.sum(), converted.expiredKeys.sum(),
                 applied.conflictsSkipped.sum()));
+        converted.losses().forEach(LOG::warn);
         return pump.rdbEnd();
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.ferry.rdb.Ints;
 import io.ferry.rdb.KeyHeader;
+import io.ferry.rdb.KeyMetadata;
+import io.ferry.rdb.ModuleValue;
 import io.ferry.rdb.RdbHandler;
 import io.ferry.rdb.StreamId;
 import io.ferry.rdb.StreamValue;
@@ -30,6 +32,7 @@ public final class JsonLinesWriter implements RdbHandler, ValueSink, AutoCloseab
     private final OutputStream out;
     private List<byte[]> fieldTtlNames; // fields with a TTL, for field_expire_at_ms
     private List<Long> fieldTtlsAt;
+    private long arrayLength; // one past the last array index seen
     private long keys;
 
     public JsonLinesWriter(OutputStream out) {
@@ -96,14 +99,20 @@ public final class JsonLinesWriter implements RdbHandler, ValueSink, AutoCloseab
             if (h.idleSeconds >= 0) {
                 g.writeNumberField("idle_seconds", h.idleSeconds);
             }
+            if (!h.keyMetadata.isEmpty()) {
+                keyMetadata(h.keyMetadata);
+            }
             g.writeFieldName("value");
             if (t == ValueType.LIST || t == ValueType.SET || t == ValueType.ZSET || t == ValueType.HASH) {
                 g.writeStartArray();
             } else if (t == ValueType.STREAM) {
                 g.writeStartObject(); // entries arrive one by one, the rest of the stream after them
                 g.writeArrayFieldStart("entries");
+            } else if (t == ValueType.ARRAY) {
+                g.writeStartObject(); // count and elements first; the length is known after the last element
             }
             fieldTtlNames = null;
+            arrayLength = 0;
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -116,6 +125,11 @@ public final class JsonLinesWriter implements RdbHandler, ValueSink, AutoCloseab
             ValueType t = h.type();
             if (t == ValueType.LIST || t == ValueType.SET || t == ValueType.ZSET || t == ValueType.HASH) {
                 g.writeEndArray();
+            } else if (t == ValueType.ARRAY) {
+                g.writeEndArray(); // of the elements
+                g.writeFieldName("length"); // ARLEN: one past the highest index
+                unsigned(arrayLength);
+                g.writeEndObject();
             }
             if (fieldTtlNames != null) {
                 g.writeFieldName("field_expire_at_ms");
@@ -196,6 +210,68 @@ public final class JsonLinesWriter implements RdbHandler, ValueSink, AutoCloseab
     }
 
     @Override
+    public void arrayStart(long count, long insertIndex) {
+        try {
+            g.writeNumberField("count", count);
+            g.writeFieldName("insert_idx");
+            if (insertIndex == -1) {
+                g.writeNull();
+            } else {
+                unsigned(insertIndex);
+            }
+            g.writeArrayFieldStart("elements");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void arrayElement(long index, byte[] value) {
+        try {
+            g.writeStartArray();
+            unsigned(index);
+            bytes(value);
+            g.writeEndArray();
+            arrayLength = index + 1; // elements come in index order
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void unsigned(long v) throws IOException {
+        if (v >= 0) {
+            g.writeNumber(v);
+        } else {
+            g.writeNumber(new java.math.BigInteger(Long.toUnsignedString(v)));
+        }
+    }
+
+    private void keyMetadata(List<KeyMetadata> classes) throws IOException {
+        g.writeArrayFieldStart("key_metadata");
+        for (KeyMetadata m : classes) {
+            g.writeStartObject();
+            g.writeStringField("class_name", m.className());
+            g.writeNumberField("class_version", m.classVersion());
+            g.writeNumberField("class_flags", m.classFlags());
+            g.writeArrayFieldStart("values");
+            for (ModuleValue.Item item : m.values()) {
+                g.writeStartArray();
+                g.writeString(item.kind());
+                switch (item.kind()) {
+                    case "string" -> bytes(item.string());
+                    case "uint" -> unsigned(item.integer());
+                    case "sint" -> g.writeNumber(item.integer());
+                    default -> g.writeNumber(item.number());
+                }
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    @Override
     public void streamEntry(StreamId id, List<byte[]> fields) {
         try {
             g.writeStartObject();
@@ -228,10 +304,39 @@ public final class JsonLinesWriter implements RdbHandler, ValueSink, AutoCloseab
                 group(gr);
             }
             g.writeEndArray();
+            if (s.idmp() != null) {
+                idmp(s.idmp());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void idmp(StreamValue.Idmp m) throws IOException {
+        g.writeObjectFieldStart("idmp");
+        g.writeNumberField("duration_s", m.durationSeconds());
+        g.writeNumberField("max_entries", m.maxEntries());
+        g.writeArrayFieldStart("producers");
+        for (StreamValue.Producer p : m.producers()) {
+            g.writeStartObject();
+            g.writeFieldName("pid");
+            bytes(p.pid());
+            g.writeArrayFieldStart("entries");
+            for (StreamValue.Iid i : p.iids()) {
+                g.writeStartObject();
+                g.writeFieldName("iid");
+                bytes(i.iid());
+                g.writeStringField("id", i.id().toString());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNumberField("iids_added", m.iidsAdded());
+        g.writeNumberField("iids_duplicates", m.iidsDuplicates());
+        g.writeEndObject();
     }
 
     private void group(StreamValue.Group gr) throws IOException {
@@ -281,6 +386,13 @@ public final class JsonLinesWriter implements RdbHandler, ValueSink, AutoCloseab
             g.writeEndObject();
         }
         g.writeEndArray();
+        if (gr.nacked() != null) {
+            g.writeArrayFieldStart("nacked");
+            for (StreamId id : gr.nacked()) {
+                g.writeString(id.toString());
+            }
+            g.writeEndArray();
+        }
         g.writeEndObject();
     }
 

@@ -53,7 +53,7 @@ public final class TwemproxyTarget implements Target {
                 RedisConnection c = RedisConnection.open(t.uriOf(s), TlsOptions.DEFAULT, Duration.ofSeconds(10));
                 t.probes.add(c);
                 TargetFeatures f = RedisTarget.probe(c);
-                if (t.features == null || f.payloadVersion() < t.features.payloadVersion()) {
+                if (t.features == null || f.rdbVersion() < t.features.rdbVersion()) {
                     t.features = f; // write what the oldest backend takes
                 }
                 String keyspace = c.call("INFO", "keyspace").asString();

@@ -113,7 +113,7 @@ class DecodeCommandTest {
     void unknownTypeIsAUsageError() throws Exception {
         CliRun r = CliRun.of("decode", write(sample()).toString(), "--type", "bitmap");
         assertThat(r.status()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("ferry decode: error: unknown type 'bitmap' (expected string, list, set, zset, hash, stream or module)\n");
+        assertThat(r.err()).isEqualTo("ferry decode: error: unknown type 'bitmap' (expected string, list, set, zset, hash, stream, module or array)\n");
     }
 
     // ---- failures ----
@@ -182,8 +182,8 @@ class DecodeCommandTest {
 
     @Test
     void unsupportedVersion() throws Exception {
-        CliRun r = CliRun.of("decode", write(RdbBytes.redis(13).eof()).toString(), "-o", tmp.resolve("o").toString());
-        assertOneLineError(r, "RDB version 13 is not supported");
+        CliRun r = CliRun.of("decode", write(RdbBytes.redis(15).eof()).toString(), "-o", tmp.resolve("o").toString());
+        assertOneLineError(r, "RDB version 15 is not supported");
     }
 
     @Test

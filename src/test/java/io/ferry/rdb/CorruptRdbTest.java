@@ -24,17 +24,17 @@ class CorruptRdbTest {
     }
 
     @Test
-    void unknownVersion13() {
-        byte[] rdb = RdbBytes.redis(13).selectDb(0).eof();
-        assertThat(new String(rdb, 0, 9)).isEqualTo("REDIS0013");
+    void unknownVersion15() {
+        byte[] rdb = RdbBytes.redis(15).selectDb(0).eof();
+        assertThat(new String(rdb, 0, 9)).isEqualTo("REDIS0015");
         assertThatThrownBy(() -> Recorder.decode(rdb)).isInstanceOf(RdbFormatException.class)
-                .hasMessage("RDB version 13 is not supported: Ferry reads REDIS versions 1-12 and VALKEY version 80 (at byte offset 5)");
+                .hasMessage("RDB version 15 is not supported: Ferry reads REDIS versions 1-14 and VALKEY version 80 (at byte offset 5)");
     }
 
     @Test
     void unknownValkeyVersion() {
         assertThatThrownBy(() -> Recorder.decode(RdbBytes.magic("VALKEY081").eof())).isInstanceOf(RdbFormatException.class)
-                .hasMessage("RDB version 81 (Valkey) is not supported: Ferry reads REDIS versions 1-12 and VALKEY version 80 (at byte offset 5)");
+                .hasMessage("RDB version 81 (Valkey) is not supported: Ferry reads REDIS versions 1-14 and VALKEY version 80 (at byte offset 5)");
     }
 
     @Test
@@ -43,7 +43,19 @@ class CorruptRdbTest {
         int at = w.size();
         byte[] rdb = w.key(30, "k").str("v").eof();
         assertThatThrownBy(() -> Recorder.decode(rdb)).isInstanceOf(RdbFormatException.class)
-                .hasMessage("unknown RDB value type 30 (this RDB version is 12; newer than Ferry knows, or corrupt) (at byte offset " + at + ")");
+                .hasMessage("unknown RDB value type 30 (Redis numbering, RDB version 12): written by a server newer than Ferry knows, or corrupt (at byte offset " + at + ")");
+    }
+
+    @Test
+    void theFirstTypeAfterTheNewestKnownStopsWithItsNumberAndOffset() {
+        // 29 is GCRA in the RDB 14 rdb.h, built only with ENABLE_GCRA: no server writes it by default.
+        RdbBytes w = RdbBytes.redis(14).selectDb(0).stringKey("ok", "v");
+        int at = w.size();
+        byte[] rdb = w.key(29, "rate").len(0).eof();
+        assertThatThrownBy(() -> Recorder.decode(rdb)).isInstanceOf(UnknownRdbTypeException.class)
+                .hasMessage("unknown RDB value type 29 (Redis numbering, RDB version 14): written by a server newer than Ferry knows, or corrupt (at byte offset " + at + ")")
+                .satisfies(e -> assertThat(((UnknownRdbTypeException) e).typeByte()).isEqualTo(29))
+                .satisfies(e -> assertThat(((UnknownRdbTypeException) e).offset()).isEqualTo(at));
     }
 
     @Test

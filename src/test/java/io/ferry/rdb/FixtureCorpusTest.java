@@ -2,19 +2,24 @@ package io.ferry.rdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.cli.Main;
 import io.ferry.testing.Dataset;
 import io.ferry.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every RDB written by a real server (Redis 2.8 → 8.0, Valkey 8) decodes to exactly its expected
+ * Every RDB written by a real server (Redis 2.8 → 8.0, Valkey 8, and in rdb/2026 Valkey 9 and
+ * Redis RDB 13/14) decodes to exactly its expected
  * contents: keys, types, values, expiries, field TTLs, stream groups, LFU/LRU hints, functions.
  * Runs through the {@code ferry decode} command, so the JSON output is checked too.
  */
@@ -51,5 +56,39 @@ class FixtureCorpusTest {
                 assertThat(have).as("db %d key %s", db.getKey(), k.getKey()).isEqualTo(want);
             }
         }
+    }
+
+    static List<Path> keyMetadataFixtures() throws Exception {
+        return Fixtures.rdb2026Files().stream().filter(p -> p.getFileName().toString().contains("keymeta")).toList();
+    }
+
+    /** Module key metadata (KEY_META) decodes to the classes and values the expectation lists, key by key, in file order. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("keyMetadataFixtures")
+    void keyMetadataDecodesToItsClassesAndValues(Path rdb, @TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out.jsonl");
+        assertThat(Main.run("decode", rdb.toString(), "-o", out.toString())).isZero();
+        ObjectMapper json = new ObjectMapper();
+        Map<String, List<String>> decoded = new TreeMap<>();
+        for (String line : Files.readAllLines(out)) {
+            JsonNode e = json.readTree(line);
+            List<String> classes = new ArrayList<>();
+            e.path("key_metadata").forEach(m -> classes.add(classLine(m, m.get("values"), Dataset::bytes)));
+            decoded.put(e.get("db") + "/" + Dataset.bytes(e.get("key")), classes);
+        }
+        Map<String, List<String>> expected = new TreeMap<>();
+        json.readTree(Fixtures.expectationOf(rdb).toFile()).get("databases").fields().forEachRemaining(db -> db.getValue().fields().forEachRemaining(k -> {
+            List<String> classes = new ArrayList<>();
+            k.getValue().get("key_metadata").forEach(m -> classes.add(classLine(m, m.get("values_in_file"), JsonNode::asText)));
+            expected.put(db.getKey() + "/" + k.getKey(), classes);
+        }));
+        assertThat(decoded).isEqualTo(expected);
+    }
+
+    /** "NAME vV fF kind=value …": one metadata class, its strings read by {@code str}. */
+    private static String classLine(JsonNode m, JsonNode values, java.util.function.Function<JsonNode, String> str) {
+        StringBuilder sb = new StringBuilder(m.get("class_name").asText() + " v" + m.get("class_version") + " f" + m.get("class_flags"));
+        values.forEach(v -> sb.append(' ').append(v.get(0).asText()).append('=').append(v.get(1).isNumber() ? Double.toString(v.get(1).asDouble()) : str.apply(v.get(1))));
+        return sb.toString();
     }
 }

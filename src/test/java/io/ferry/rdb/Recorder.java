@@ -93,6 +93,17 @@ final class Recorder implements RdbHandler, ValueSink {
     @Override
     public ValueSink beginKey(KeyHeader h) {
         lines.add(keyLine(h.db, h.key, h.rdbType, h.expireAtMs, h.idleSeconds, h.lfuFreq));
+        for (KeyMetadata m : h.keyMetadata) {
+            StringBuilder sb = new StringBuilder("  meta " + m.className() + " v" + m.classVersion() + " flags=" + m.classFlags());
+            for (ModuleValue.Item i : m.values()) {
+                sb.append(' ').append(i.kind()).append(':').append(switch (i.kind()) {
+                    case "string" -> q(i.string());
+                    case "sint", "uint" -> Long.toUnsignedString(i.integer());
+                    default -> Double.toString(i.number());
+                });
+            }
+            lines.add(sb.toString());
+        }
         return decodeValue.test(h) ? this : null;
     }
 
@@ -135,6 +146,16 @@ final class Recorder implements RdbHandler, ValueSink {
     }
 
     @Override
+    public void arrayStart(long count, long insertIndex) {
+        lines.add("  array count=" + count + " insert=" + (insertIndex == -1 ? "none" : Long.toUnsignedString(insertIndex)));
+    }
+
+    @Override
+    public void arrayElement(long index, byte[] value) {
+        lines.add("  [" + Long.toUnsignedString(index) + "] " + q(value));
+    }
+
+    @Override
     public void module(String moduleName, long moduleId, byte[] payload) {
         lines.add("  module " + moduleName + " " + Long.toHexString(moduleId) + " " + payload.length + " bytes");
     }
@@ -166,6 +187,20 @@ final class Recorder implements RdbHandler, ValueSink {
                 out.add("    consumer " + q(c.name()) + " seen=" + c.seenTimeMs()
                         + " active=" + (c.activeTimeMs() == StreamValue.NOT_STORED ? "n/a" : Long.toString(c.activeTimeMs()))
                         + " pending=" + c.pending());
+            }
+            if (g.nacked() != null) {
+                out.add("    nacked " + g.nacked());
+            }
+        }
+        if (s.idmp() != null) {
+            StreamValue.Idmp m = s.idmp();
+            out.add("  idmp duration=" + m.durationSeconds() + " max=" + m.maxEntries() + " added=" + m.iidsAdded() + " duplicates=" + m.iidsDuplicates());
+            for (StreamValue.Producer p : m.producers()) {
+                StringBuilder sb = new StringBuilder("    producer " + q(p.pid()));
+                for (StreamValue.Iid i : p.iids()) {
+                    sb.append(' ').append(q(i.iid())).append('=').append(i.id());
+                }
+                out.add(sb.toString());
             }
         }
         return out;

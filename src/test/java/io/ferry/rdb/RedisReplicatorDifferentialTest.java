@@ -193,8 +193,13 @@ class RedisReplicatorDifferentialTest {
         List<Object[]> cmds = new ArrayList<>();
         for (int db : DBS) {
             cmds.add(new Object[] {"SELECT", db});
+            java.util.Set<String> used = new java.util.HashSet<>(); // short random names collide: a second type on one key is WRONGTYPE
             for (int i = 0; i < 150; i++) {
                 byte[] key = (r.nextInt(10) == 0 ? bytes(r, 1 + r.nextInt(10), 0) : ("k:" + db + ":" + i).getBytes(StandardCharsets.UTF_8));
+                if (!used.add(new String(key, StandardCharsets.ISO_8859_1))) {
+                    key = ("k:" + db + ":" + i).getBytes(StandardCharsets.UTF_8);
+                    used.add(new String(key, StandardCharsets.ISO_8859_1));
+                }
                 addKey(cmds, r, key, i);
                 if (r.nextInt(3) == 0) {
                     cmds.add(new Object[] {"PEXPIREAT", key, NOW + 86_400_000L + r.nextInt(1 << 30)});

@@ -9,7 +9,7 @@ import java.util.List;
  * radix-tree nodes (16-byte big-endian master id + listpack of a master entry and delta-encoded
  * entries), then length, ids, counters and consumer groups.
  */
-final class StreamBytes {
+public final class StreamBytes {
     /** One node's listpack; entries are added with ids relative to the node's master id. */
     static final class Node {
         final long ms;
@@ -85,7 +85,7 @@ final class StreamBytes {
         }
     }
 
-    static byte[] id16(long ms, long seq) {
+    public static byte[] id16(long ms, long seq) {
         byte[] k = new byte[16];
         for (int i = 0; i < 8; i++) {
             k[i] = (byte) (ms >>> (56 - 8 * i));

@@ -109,6 +109,11 @@ public final class Dataset {
                 return m;
             }
             case "stream": return stream(v, Dataset::latin1, true);
+            case "array": return array(v, Dataset::latin1);
+            case "module": { // the DUMP reply, without its 10-byte footer: what Ferry captures
+                byte[] dump = Base64.getDecoder().decode(v.get("payload").get("base64").asText());
+                return new String(dump, 0, dump.length - 10, StandardCharsets.ISO_8859_1);
+            }
             default: throw new IllegalArgumentException("type " + type);
         }
     }
@@ -127,7 +132,7 @@ public final class Dataset {
                 }
                 String type = e.get("type").asText();
                 Object value = decodedValue(type, e.get("value"));
-                if (value instanceof List<?> l && l.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty() && !type.equals("stream")) {
+                if (value instanceof List<?> l && l.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty() && !type.equals("stream") && !type.equals("array")) {
                     continue; // servers drop empty collections on load
                 }
                 Map<String, Long> ttls = new TreeMap<>();
@@ -173,6 +178,7 @@ public final class Dataset {
                 return m;
             }
             case "stream": return stream(v, Dataset::bytes, false);
+            case "array": return array(v, Dataset::bytes);
             case "module": return bytes(v.get("payload"));
             default: throw new IllegalArgumentException("type " + type);
         }
@@ -206,6 +212,20 @@ public final class Dataset {
             case "-inf": return Double.NEGATIVE_INFINITY;
             default: return Double.parseDouble(s);
         }
+    }
+
+    /** An array as its length, insert index and [index, value] elements (names agree in both JSONs). */
+    private static Map<String, Object> array(JsonNode v, java.util.function.Function<JsonNode, String> conv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("length", v.get("length").asText()); // up to 2^64: compared as text
+        m.put("count", v.get("count").asLong());
+        m.put("insert_idx", v.get("insert_idx").isNull() ? null : v.get("insert_idx").asText());
+        List<Object> elements = new ArrayList<>();
+        for (JsonNode e : v.get("elements")) {
+            elements.add(List.of(e.get(0).asText(), conv.apply(e.get(1))));
+        }
+        m.put("elements", elements);
+        return m;
     }
 
     /** A stream as nested maps/lists; the expected JSON names and decode output names agree. */
@@ -247,9 +267,29 @@ public final class Dataset {
                 consumers.add(cm);
             }
             gm.put("consumers", consumers);
+            if (g.has("nacked")) { // RDB 14
+                List<Object> nacked = new ArrayList<>();
+                g.get("nacked").forEach(n -> nacked.add(n.asText()));
+                gm.put("nacked", nacked);
+            }
             groups.add(gm);
         }
         m.put("groups", groups);
+        if (v.has("idmp")) { // RDB 13+
+            JsonNode i = v.get("idmp");
+            Map<String, Object> im = new LinkedHashMap<>();
+            for (String k : List.of("duration_s", "max_entries", "iids_added", "iids_duplicates")) {
+                im.put(k, i.get(k).asLong());
+            }
+            List<Object> producers = new ArrayList<>();
+            for (JsonNode p : i.get("producers")) {
+                List<Object> iids = new ArrayList<>();
+                p.get("entries").forEach(e -> iids.add(List.of(conv.apply(e.get("iid")), e.get("id").asText())));
+                producers.add(List.of(conv.apply(p.get("pid")), iids));
+            }
+            im.put("producers", producers);
+            m.put("idmp", im);
+        }
         return m;
     }
 }

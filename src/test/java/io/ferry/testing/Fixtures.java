@@ -36,14 +36,27 @@ public final class Fixtures {
         return root().resolve("rdb");
     }
 
-    /** Every RDB (and AOF with RDB preamble) that has an .expected.json. */
+    /** Every RDB (and AOF with RDB preamble) that has an .expected.json: rdb/, rdb/upstream/, rdb/2026/. */
     public static List<Path> rdbFilesWithExpectations() throws IOException {
         Path dir = requireRdbDir();
-        try (Stream<Path> s = Stream.concat(Files.list(dir), Files.list(dir.resolve("upstream")))) {
+        try (Stream<Path> s = Stream.of(dir, dir.resolve("upstream"), dir.resolve("2026")).filter(Files::isDirectory).flatMap(Fixtures::list)) {
             return s.filter(p -> p.toString().endsWith(".rdb") || p.toString().endsWith(".aof"))
                     .filter(p -> Files.exists(expectationOf(p)))
                     .sorted()
                     .collect(Collectors.toList());
+        }
+    }
+
+    /** The RDB files of rdb/2026/ (Valkey 9, Redis RDB 13 and 14) with their expectations. */
+    public static List<Path> rdb2026Files() throws IOException {
+        return rdbFilesWithExpectations().stream().filter(p -> p.getParent().getFileName().toString().equals("2026")).collect(Collectors.toList());
+    }
+
+    private static Stream<Path> list(Path dir) {
+        try {
+            return Files.list(dir).toList().stream();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -200,6 +200,38 @@ public final class ServerDataset {
     }
 
     /**
+     * An expected dataset as a server before Redis 8.6 can hold it: no arrays, streams without
+     * IDMP state, NACK zones or NACKed (unowned) pending entries. Ferry counts each of those as lost.
+     */
+    @SuppressWarnings("unchecked")
+    public static Dataset withoutWhatOlderServersCannotHold(Dataset expected) {
+        Dataset out = new Dataset();
+        out.functions.addAll(expected.functions);
+        expected.dbs.forEach((db, keys) -> keys.forEach((k, v) -> {
+            if (v.type().equals("array")) {
+                return;
+            }
+            Object value = v.value();
+            if (v.type().equals("stream")) {
+                Map<String, Object> s = new LinkedHashMap<>((Map<String, Object>) value);
+                s.remove("idmp");
+                List<Object> groups = new ArrayList<>();
+                for (Object go : (List<Object>) s.get("groups")) {
+                    Map<String, Object> g = new LinkedHashMap<>((Map<String, Object>) go);
+                    g.remove("nacked");
+                    // An unowned entry's consumer reads as the text "null" (JSON null through asText).
+                    g.put("pel", ((List<Object>) g.get("pel")).stream().filter(p -> !"null".equals(((List<Object>) p).get(1))).toList());
+                    groups.add(g);
+                }
+                s.put("groups", groups);
+                value = s;
+            }
+            out.put(db, k, new Dataset.KeyData(v.type(), v.expireAtMs(), value, v.fieldTtls(), v.lfu(), v.idle()));
+        }));
+        return out;
+    }
+
+    /**
      * Adjusts an expected dataset to what a copy onto {@code server} can show: stream consumer
      * times blanked; stream counters the source format did not store left to the server;
      * hash-field TTLs dropped when the server cannot hold them.

@@ -22,6 +22,14 @@ public final class TcpProxy implements AutoCloseable {
     private volatile long bytesPerSecondToServer; // 0: unlimited
     private volatile long bytesPerSecondToClient;
     private volatile boolean closed;
+    private final java.io.ByteArrayOutputStream toServer = new java.io.ByteArrayOutputStream(); // the first bytes clients sent
+
+    /** The first 64 KiB clients sent towards the server, as latin-1 text (to see what a handshake said). */
+    public String sentToServer() {
+        synchronized (toServer) {
+            return toServer.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -90,6 +98,11 @@ public final class TcpProxy implements AutoCloseable {
                     long limit = towardsServer ? bytesPerSecondToServer : bytesPerSecondToClient;
                     if (limit > 0) {
                         Thread.sleep(Math.max(1, n * 1000L / limit));
+                    }
+                    if (towardsServer) {
+                        synchronized (toServer) {
+                            toServer.write(buf, 0, (int) Math.min(n, Math.max(0, (64 << 10) - toServer.size())));
+                        }
                     }
                     out.write(buf, 0, n);
                 }

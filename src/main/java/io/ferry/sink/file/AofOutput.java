@@ -27,11 +27,16 @@ final class AofOutput implements OutputFormat {
     AofOutput(OutputStream out, int newestVersion, boolean valkey, long bigKeyBytes, int batchElements, long now) {
         commands = new RespFileCommands(out);
         TargetFeatures features = valkey ? TargetFeatures.of("valkey", "9.0.0", false, false)
-                : TargetFeatures.of("redis", newestVersion >= 12 ? "7.4.0" : "7.0.0", false, false);
+                : TargetFeatures.of("redis", redisRelease(newestVersion), false, false);
         // FAIL: each key reaches the file once (the chooser settles conflicts), so no DEL before it;
         // rename not allowed: keys are written in place, there is no reader to hide them from.
         ConvertOptions opt = new ConvertOptions(ConflictPolicy.FAIL, bigKeyBytes, batchElements, 1 << 20, true, false);
         converter = new SnapshotConverter(features, opt, commands, stats, IntUnaryOperator.identity(), () -> now);
+    }
+
+    /** The oldest Redis release that loads every type of this RDB version: the commands the AOF may use. */
+    static String redisRelease(int rdbVersion) {
+        return rdbVersion >= 14 ? "8.8.0" : rdbVersion == 13 ? "8.6.0" : rdbVersion == 12 ? "7.4.0" : "7.0.0";
     }
 
     ConvertStats stats() {

@@ -54,7 +54,7 @@ public final class FileTarget {
     public record Options(ConflictPolicy onConflict, KeyFilter filter, IntUnaryOperator dbMap, boolean mergesDbs, long bigKeyBytes,
             int batchElements, Path spillDir, String ferryVersion) {}
 
-    /** What the run wrote; {@code converted} holds the AOF's conversion counters (null for the other formats). */
+    /** What the run wrote; {@code converted} holds what the AOF or RDB did not carry (null for JSON Lines). */
     public record Result(Format format, String version, long keys, long functions, long expired, long filtered, long skipped,
             long superseded, long empty, long bytes, ConvertStats converted) {}
 
@@ -83,7 +83,7 @@ public final class FileTarget {
             fos.getChannel().force(true); // on disk before it takes the name
             Result r = new Result(format, (newest.valkey() ? "VALKEY" : "RDB ") + newest.version(), out.keysWritten(), chooser.functions,
                     chooser.expired, filtered, chooser.skipped, chooser.superseded, out.keysEmpty(), fos.getChannel().size(),
-                    out instanceof AofOutput a ? a.stats() : null);
+                    out instanceof AofOutput a ? a.stats() : out instanceof RdbOutput o ? o.stats() : null);
             fos.close(); // before the rename; closing again at the end is harmless
             tmp.commit();
             return r;

@@ -48,7 +48,7 @@ final class KeyChooser implements RdbHandler {
                 superseded++;
                 return null;
             default:
-                current = new KeyHeader(db, h.key, h.rdbType, h.expireAtMs, h.idleSeconds, h.lfuFreq, h.offset);
+                current = new KeyHeader(db, h.key, h.rdbType, h.expireAtMs, h.idleSeconds, h.lfuFreq, h.offset, h.keyMetadata);
                 return out.beginKey(current);
         }
     }

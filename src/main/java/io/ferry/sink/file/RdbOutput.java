@@ -1,5 +1,6 @@
 package io.ferry.sink.file;
 
+import io.ferry.convert.ConvertStats;
 import io.ferry.rdb.KeyHeader;
 import io.ferry.rdb.RawValue;
 import io.ferry.rdb.RdbWriter;
@@ -13,6 +14,7 @@ final class RdbOutput implements OutputFormat {
     private final RdbWriter w;
     private long keys;
     private long empty;
+    private final ConvertStats stats = new ConvertStats(); // what the file does not carry: key metadata
 
     RdbOutput(OutputStream out, int version, boolean valkey, String ferryVersion) throws IOException {
         w = new RdbWriter(out, version, valkey);
@@ -40,6 +42,9 @@ final class RdbOutput implements OutputFormat {
             }
             w.key(h.db, h.key, h.expireAtMs, h.idleSeconds, h.lfuFreq, raw);
             keys++;
+            if (!h.keyMetadata.isEmpty()) {
+                stats.droppedKeyMetadata.increment(); // the raw value starts at the type byte, after it
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -54,6 +59,10 @@ final class RdbOutput implements OutputFormat {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    ConvertStats stats() {
+        return stats;
     }
 
     @Override
