@@ -82,6 +82,10 @@ public final class RestoreCommand implements Callable<Integer> {
     @Mixin
     TlsMixin tls;
 
+    @Option(names = "--on-unsupported", paramLabel = "POLICY", defaultValue = "fail",
+            description = "A module value the target cannot take: fail (default: stop, naming the key and its module) or skip (leave it out, counted).")
+    io.ferry.convert.OnUnsupported onUnsupported;
+
     @Option(names = "--on-conflict", paramLabel = "POLICY", defaultValue = "fail",
             description = "When a key already exists on the target: fail (stop, naming the key), replace, or skip. Default: ${DEFAULT-VALUE}.")
     ConflictPolicy onConflict;
@@ -156,7 +160,7 @@ public final class RestoreCommand implements Callable<Integer> {
                     spec.redacted(), t.features().describe(), t.features().rdbVersion());
             ConvertOptions opt = new ConvertOptions(onConflict, big, batchElements, 1 << 20, typed,
                     // Several files may hold the same key: then only REPLACE makes a blind MSET safe.
-                    !typed && (t.emptyAtOpen() && rdbs.size() == 1 || onConflict == ConflictPolicy.REPLACE));
+                    !typed && (t.emptyAtOpen() && rdbs.size() == 1 || onConflict == ConflictPolicy.REPLACE), onUnsupported);
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallel, rdbs.size())));
             List<Future<Long>> jobs = new ArrayList<>();
             try (Progress p = Progress.start("restore", totalBytes, () -> sum(offsets), () -> applied.keysWritten.sum())) {
@@ -247,6 +251,9 @@ public final class RestoreCommand implements Callable<Integer> {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             RdbReader reader = new RdbReader(in, RdbReader.CaptureMode.raw(big, spill));
             SnapshotConverter conv = new SnapshotConverter(t.features(), opt, applier, converted, dbs, System::currentTimeMillis);
+            if (t.modules() != null && t.modules().isEmpty()) {
+                conv.targetWithoutModules();
+            }
             FilteringHandler fh = new FilteringHandler(keyFilter, conv.aroundEachKey(() -> {},
                     () -> offsets.lazySet(idx, reader.offset()))); // progress only: no fence per key
             reader.read(fh);

@@ -50,6 +50,10 @@ public final class SyncCommand implements Callable<Integer> {
             description = "Checkpoint, spool and spill files (default ./${DEFAULT-VALUE}). One directory per migration.")
     Path stateDir;
 
+    @Option(names = "--on-unsupported", paramLabel = "POLICY", defaultValue = "fail",
+            description = "A module value the target cannot take: fail (default: stop, naming the key and its module) or skip (leave it out, counted).")
+    io.ferry.convert.OnUnsupported onUnsupported;
+
     @Option(names = "--on-conflict", defaultValue = "fail", paramLabel = "POLICY",
             description = "A snapshot key that already exists on the target: fail, replace or skip (default ${DEFAULT-VALUE}).")
     ConflictPolicy onConflict;
@@ -114,7 +118,7 @@ public final class SyncCommand implements Callable<Integer> {
         SyncOptions opt = new SyncOptions(first, sourceTls.toOptions(),
                 io.ferry.sync.TargetSpec.parse(target, tls.toOptions()), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
                 noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
-                statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor));
+                statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor), onUnsupported);
         io.ferry.sync.SyncCoordinator session = io.ferry.sync.SyncCoordinator.planSources(opt, sources);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

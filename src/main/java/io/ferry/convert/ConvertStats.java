@@ -29,6 +29,8 @@ public final class ConvertStats {
     /** Keys whose module key metadata (KEY_META) was not carried over. */
     public final LongAdder droppedKeyMetadata = new LongAdder();
     public final LongAdder moduleKeysRefused = new LongAdder();
+    /** Module keys left out under --on-unsupported skip. */
+    public final LongAdder moduleKeysSkipped = new LongAdder();
     /** Function libraries a target older than 7.0 cannot hold. */
     public final LongAdder functionsRefused = new LongAdder();
 
@@ -45,6 +47,7 @@ public final class ConvertStats {
         }
         line(out, lostArrays, "%,d arrays were not written: the target has no array type (Redis 8.8+)");
         line(out, droppedKeyMetadata, "%,d keys had module key metadata (Redis 8.6+ KEY_META), which was not carried over");
+        line(out, moduleKeysSkipped, "%,d module keys were left out (--on-unsupported skip): the target cannot take their module values");
         return out;
     }
 

@@ -126,19 +126,46 @@ public final class SnapshotConverter implements RdbHandler {
             setString(db, h, raw, now);
             return;
         }
+        if (h.rdbType == RdbType.MODULE_2 && !targetHasModules) {
+            unsupportedModule(h, raw);
+            return;
+        }
         if (!big && !opt.preferTyped() && target.acceptsRdbType(h.rdbType)) {
             restore(db, h, raw, now);
             return;
         }
         if (h.rdbType == RdbType.MODULE_2) {
-            stats.moduleKeysRefused.increment();
-            throw new IllegalArgumentException("module key '" + RdbReader.printable(h.key) + "' cannot be rewritten for " + target.describe()
-                    + " (only RESTORE can carry module values, and this target cannot take it)");
+            unsupportedModule(h, raw);
+            return;
         }
         if (big) {
             stats.bigKeys.increment();
         }
         typed(db, h, raw, now != 0 ? now : clock.getAsLong());
+    }
+
+    private boolean targetHasModules = true;
+
+    /**
+     * The target has no module loaded (MODULE LIST is empty): no module value can be restored
+     * there, so such a key follows --on-unsupported before anything is sent.
+     */
+    public SnapshotConverter targetWithoutModules() {
+        targetHasModules = false;
+        return this;
+    }
+
+    /** A module value the target cannot take: skipped and counted, or the run stops naming key and module. */
+    private void unsupportedModule(KeyHeader h, RawValue raw) {
+        String module = raw.moduleName();
+        if (opt.onUnsupported() == OnUnsupported.SKIP) {
+            stats.moduleKeysSkipped.increment();
+            return;
+        }
+        stats.moduleKeysRefused.increment();
+        throw new IllegalArgumentException("module key '" + RdbReader.printable(h.key) + "' (module type " + module + ") cannot be written to "
+                + target.describe() + ": only RESTORE carries module values, and this target cannot take this one; "
+                + "use --on-unsupported skip to leave such keys out (they are counted)");
     }
 
     @Override

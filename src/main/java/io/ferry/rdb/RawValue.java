@@ -68,6 +68,21 @@ public final class RawValue {
         return mem;
     }
 
+    /** The 9-character type name of a module value (its module id's top 54 bits), e.g. {@code vectorset}. */
+    public String moduleName() {
+        byte[] head;
+        if (mem != null) {
+            head = mem;
+        } else {
+            try (InputStream in = open()) {
+                head = in.readNBytes(10);
+            } catch (IOException e) {
+                return "?";
+            }
+        }
+        return ModuleValue.name(ModuleValue.idOf(head));
+    }
+
     /** The value's type code ({@link RdbType#fromWire}), or -1 when the byte names no known type. */
     public int rdbType() {
         if (mem != null) {

@@ -120,7 +120,7 @@ public final class SyncCoordinator {
             var filter = opt.filter().ownedBy(k -> pool.serverOf(k) == backend, "backend " + name + " of " + pool.describe());
             SyncOptions o = forShard(opt, uri, true);
             o = new SyncOptions(o.source(), o.sourceTls(), o.target(), o.stateDir(), o.onConflict(), o.onError(), o.lanes(), filter, o.dbMap(),
-                    o.noSecondFullSync(), o.spoolMaxBytes(), o.bigKeyBytes(), o.ackInterval(), o.listeningPort(), o.targetReconnectFor());
+                    o.noSecondFullSync(), o.spoolMaxBytes(), o.bigKeyBytes(), o.ackInterval(), o.listeningPort(), o.targetReconnectFor(), o.onUnsupported());
             sessions.put(name, new SyncSession(o, name, true));
         }
         LOG.info("source {}: {} backends, one partition each; keys a backend holds but the pool's hashing puts elsewhere are left out",
@@ -138,7 +138,7 @@ public final class SyncCoordinator {
     private static SyncOptions forShard(SyncOptions o, RedisUri uri, boolean ownDir) {
         Path dir = ownDir ? o.stateDir().resolve("shards").resolve(uri.host() + "_" + uri.port()) : o.stateDir();
         return new SyncOptions(uri, o.sourceTls(), o.target(), dir, o.onConflict(), o.onError(), o.lanes(), o.filter(), o.dbMap(), o.noSecondFullSync(),
-                o.spoolMaxBytes(), o.bigKeyBytes(), o.ackInterval(), o.listeningPort(), o.targetReconnectFor());
+                o.spoolMaxBytes(), o.bigKeyBytes(), o.ackInterval(), o.listeningPort(), o.targetReconnectFor(), o.onUnsupported());
     }
 
     public List<SyncSession> sessions() {

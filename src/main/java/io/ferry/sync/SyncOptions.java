@@ -26,4 +26,13 @@ public record SyncOptions(
         Duration ackInterval,
         int listeningPort,
         /** How long a lost target is retried before the run stops. */
-        Duration targetReconnectFor) {}
+        Duration targetReconnectFor,
+        /** A module value the target cannot take: stop, or leave the key out and count it. */
+        io.ferry.convert.OnUnsupported onUnsupported) {
+    public SyncOptions(RedisUri source, TlsOptions sourceTls, TargetSpec target, Path stateDir, ConflictPolicy onConflict, OnError onError, int lanes,
+            KeyFilter filter, IntUnaryOperator dbMap, boolean noSecondFullSync, long spoolMaxBytes, long bigKeyBytes, Duration ackInterval,
+            int listeningPort, Duration targetReconnectFor) {
+        this(source, sourceTls, target, stateDir, onConflict, onError, lanes, filter, dbMap, noSecondFullSync, spoolMaxBytes, bigKeyBytes, ackInterval,
+                listeningPort, targetReconnectFor, io.ferry.convert.OnUnsupported.FAIL);
+    }
+}

@@ -359,8 +359,11 @@ public final class SyncSession {
         ConvertStats converted = new ConvertStats();
         KeyApplier keys = new KeyApplier(target, policy, applied);
         ConvertOptions co = new ConvertOptions(policy, opt.bigKeyBytes(), 1000, 1 << 20, false,
-                target.emptyAtOpen() && disjoint || policy == ConflictPolicy.REPLACE);
+                target.emptyAtOpen() && disjoint || policy == ConflictPolicy.REPLACE, opt.onUnsupported());
         SnapshotConverter conv = new SnapshotConverter(target.features(), co, keys, converted, opt.dbMap(), System::currentTimeMillis);
+        if (target.modules() != null && target.modules().isEmpty()) {
+            conv.targetWithoutModules();
+        }
         Path spill = opt.stateDir().resolve("spill");
         io.ferry.checkpoint.StateFiles.deleteTree(spill); // what an interrupted snapshot left
         long t0 = System.nanoTime();

@@ -102,6 +102,31 @@ public final class RedisTarget implements Target {
         }
     }
 
+    @Override
+    public List<String> modules() {
+        synchronized (probe) {
+            return modules(probe);
+        }
+    }
+
+    /** The modules loaded on the server behind {@code c} (MODULE LIST; none where the command is refused). */
+    public static List<String> modules(RedisConnection c) {
+        Reply r = c.call("MODULE", "LIST");
+        List<String> names = new ArrayList<>();
+        if (r.isError()) {
+            return names;
+        }
+        for (Reply m : r.asList()) {
+            List<Reply> kv = m.asList();
+            for (int i = 0; i + 1 < kv.size(); i += 2) {
+                if (kv.get(i).asString().equals("name")) {
+                    names.add(kv.get(i + 1).asString());
+                }
+            }
+        }
+        return names;
+    }
+
     /** Whether the server behind {@code c} has a function library named exactly {@code name}. */
     public static boolean hasFunctionLibrary(RedisConnection c, String name) {
         Reply r = c.call("FUNCTION", "LIST", "LIBRARYNAME", name);

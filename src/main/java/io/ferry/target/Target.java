@@ -117,6 +117,11 @@ public interface Target extends AutoCloseable {
         return new MultiExecBatchWriter(this, partition, value, applied);
     }
 
+    /** The names of the modules the target has loaded (MODULE LIST), or null when unknown. */
+    default List<String> modules() {
+        return null;
+    }
+
     /** Redirections followed and writes retried because the target's topology changed (a cluster's MOVED, ASK, failover). */
     default long redirectsFollowed() {
         return 0;

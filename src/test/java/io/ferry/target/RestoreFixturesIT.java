@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -95,6 +96,33 @@ class RestoreFixturesIT {
             full.dbs.values().forEach(keys -> keys.values().removeIf(v -> v.type().equals("module")));
             assertHolds(c, ServerDataset.withoutWhatOlderServersCannotHold(full));
             assertThat(warnings(r)).as("%s", r).containsExactlyInAnyOrderElementsOf(expectedWarnings(Fixtures.expectationOf(rdb)));
+        }
+    }
+
+    /** A vector set (a module value) into a server without its module: one line naming key and module, or skipped and counted. */
+    @Test
+    void aModuleValueTheTargetCannotTakeStopsTheRunOrIsSkippedAndCounted() throws Exception {
+        Path rdb = Fixtures.rdb2026Files().stream().filter(p -> p.getFileName().toString().equals("redis-8.6-rdb13.rdb")).findFirst().orElseThrow();
+        long modules = 0;
+        JsonNode root = JSON.readTree(Fixtures.expectationOf(rdb).toFile());
+        for (JsonNode db : (Iterable<JsonNode>) () -> root.get("databases").elements()) {
+            for (JsonNode k : (Iterable<JsonNode>) () -> db.elements()) {
+                modules += k.get("type").asText().equals("module") ? 1 : 0;
+            }
+        }
+        assertThat(modules).as("module keys in the fixture").isPositive();
+        try (RedisConnection c = server.connection()) {
+            FerryCli.Result refused = restore(c, rdb);
+            assertThat(refused.exit()).as("%s", refused).isEqualTo(1);
+            assertThat(refused.errorLines()).as("%s", refused).hasSize(1);
+            assertThat(refused.errorLines().get(0)).contains("module key", "vectorset", "--on-unsupported skip");
+            FerryCli.Result skipped = restore(c, rdb, "--on-unsupported", "skip");
+            assertThat(skipped.exit()).as("%s", skipped).isZero();
+            assertThat(warnings(skipped)).as("%s", skipped).contains(String.format("WARNING: %,d module keys were left out (--on-unsupported skip): "
+                    + "the target cannot take their module values", modules));
+            Dataset full = Dataset.fromExpected(Fixtures.expectationOf(rdb));
+            full.dbs.values().forEach(keys -> keys.values().removeIf(v -> v.type().equals("module")));
+            assertHolds(c, ServerDataset.withoutWhatOlderServersCannotHold(full));
         }
     }
 

@@ -33,7 +33,9 @@ class VersionMatrixRestoreIT {
 
     static Stream<Arguments> cases() throws Exception {
         List<Arguments> out = new ArrayList<>();
-        List<Path> files = Fixtures.rdbFilesWithExpectations().stream().filter(p -> p.toString().endsWith(".rdb")).toList();
+        // rdb/2026 (RDB 13/14, Valkey 9) is RestoreFixturesIT's: vector sets there need a module no server here has.
+        List<Path> files = Fixtures.rdbFilesWithExpectations().stream().filter(p -> p.toString().endsWith(".rdb"))
+                .filter(p -> !p.getParent().getFileName().toString().equals("2026")).toList();
         for (RedisVersion v : RedisVersion.values()) {
             for (Path f : files) {
                 out.add(Arguments.of(v, f));

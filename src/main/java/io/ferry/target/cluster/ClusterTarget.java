@@ -209,6 +209,13 @@ public final class ClusterTarget implements Target {
         return true;
     }
 
+    @Override
+    public List<String> modules() {
+        synchronized (probe) {
+            return RedisTarget.modules(probe);
+        }
+    }
+
     /** The per-slot checkpoint keys on every master (a unit is a slot). */
     @Override
     public StreamApplier.LaneCheckpoints readCheckpoints(int laneCount, String syncId, String partition) {
