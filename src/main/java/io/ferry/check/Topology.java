@@ -38,8 +38,7 @@ public interface Topology {
             io.ferry.route.SlotMap map = io.ferry.route.SlotMap.read(c);
             List<RedisUri> masters = new java.util.ArrayList<>();
             for (String m : map.masters()) {
-                int colon = m.lastIndexOf(':');
-                masters.add(new RedisUri(m.substring(0, colon), Integer.parseInt(m.substring(colon + 1)), uri.user(), uri.password(), null, uri.tls()));
+                masters.add(uri.atNode(m).withDb(null));
             }
             return new Cluster(uri, map, List.copyOf(masters));
         }

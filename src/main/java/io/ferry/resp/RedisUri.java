@@ -161,6 +161,12 @@ public final class RedisUri {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
+    /** The same credentials, TLS and db at another node, named {@code host:port} (as CLUSTER SLOTS and twemproxy name them). */
+    public RedisUri atNode(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return new RedisUri(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)), user, password, db, tls);
+    }
+
     public RedisUri withDb(Integer newDb) {
         return new RedisUri(host, port, user, password, newDb, tls);
     }

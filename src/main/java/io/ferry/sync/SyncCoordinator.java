@@ -98,7 +98,7 @@ public final class SyncCoordinator {
                 if (sessions.containsKey(shard)) {
                     throw new io.ferry.cli.UserError("the source " + shard + " is given twice");
                 }
-                sessions.put(shard, new SyncSession(forShard(opt, withAddress(s, shard), true), shard, disjoint));
+                sessions.put(shard, new SyncSession(forShard(opt, s.atNode(shard), true), shard, disjoint));
             }
             at += of.size();
         }
@@ -119,26 +119,18 @@ public final class SyncCoordinator {
             String name = pool.servers().get(i).hostPort();
             var filter = opt.filter().ownedBy(k -> pool.serverOf(k) == backend, "backend " + name + " of " + pool.describe());
             SyncOptions o = forShard(opt, uri, true);
-            o = new SyncOptions(o.source(), o.sourceTls(), o.target(), o.stateDir(), o.onConflict(), o.onError(), o.lanes(), filter, o.dbMap(),
-                    o.noSecondFullSync(), o.spoolMaxBytes(), o.bigKeyBytes(), o.ackInterval(), o.listeningPort(), o.targetReconnectFor(), o.onUnsupported());
-            sessions.put(name, new SyncSession(o, name, true));
+            sessions.put(name, new SyncSession(o.forPartition(o.source(), o.stateDir(), filter), name, true));
         }
         LOG.info("source {}: {} backends, one partition each; keys a backend holds but the pool's hashing puts elsewhere are left out",
                 pool.describe(), pool.servers().size());
         return new SyncCoordinator(opt, sessions, Map.of());
     }
 
-    private static RedisUri withAddress(RedisUri credentials, String node) {
-        int colon = node.lastIndexOf(':');
-        return new RedisUri(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)), credentials.user(), credentials.password(),
-                credentials.db(), credentials.tls());
-    }
 
     /** The options of one partition: its source, and its own state dir when there are several. */
     private static SyncOptions forShard(SyncOptions o, RedisUri uri, boolean ownDir) {
         Path dir = ownDir ? o.stateDir().resolve("shards").resolve(uri.host() + "_" + uri.port()) : o.stateDir();
-        return new SyncOptions(uri, o.sourceTls(), o.target(), dir, o.onConflict(), o.onError(), o.lanes(), o.filter(), o.dbMap(), o.noSecondFullSync(),
-                o.spoolMaxBytes(), o.bigKeyBytes(), o.ackInterval(), o.listeningPort(), o.targetReconnectFor(), o.onUnsupported());
+        return o.forPartition(uri, dir, o.filter());
     }
 
     public List<SyncSession> sessions() {

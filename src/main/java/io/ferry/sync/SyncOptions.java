@@ -35,4 +35,10 @@ public record SyncOptions(
         this(source, sourceTls, target, stateDir, onConflict, onError, lanes, filter, dbMap, noSecondFullSync, spoolMaxBytes, bigKeyBytes, ackInterval,
                 listeningPort, targetReconnectFor, io.ferry.convert.OnUnsupported.FAIL);
     }
+
+    /** These options for one partition of a run: its source, its state dir, its key filter. */
+    public SyncOptions forPartition(RedisUri partitionSource, Path partitionStateDir, KeyFilter partitionFilter) {
+        return new SyncOptions(partitionSource, sourceTls, target, partitionStateDir, onConflict, onError, lanes, partitionFilter, dbMap,
+                noSecondFullSync, spoolMaxBytes, bigKeyBytes, ackInterval, listeningPort, targetReconnectFor, onUnsupported);
+    }
 }

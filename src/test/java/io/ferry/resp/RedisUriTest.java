@@ -125,4 +125,11 @@ class RedisUriTest {
                 .isNotEqualTo(new RedisUri("h", 1, "u", "q", 2, false));
         assertThat(RedisUri.parse("h").withDb(4).db()).isEqualTo(4);
     }
+
+    @Test
+    void atNodeKeepsCredentialsTlsAndDb() {
+        RedisUri seed = RedisUri.parse("rediss://u:p@seed:7000/3");
+        assertThat(seed.atNode("10.0.0.2:7001")).isEqualTo(new RedisUri("10.0.0.2", 7001, "u", "p", 3, true));
+        assertThat(seed.atNode("::1:7002")).isEqualTo(new RedisUri("::1", 7002, "u", "p", 3, true));
+    }
 }

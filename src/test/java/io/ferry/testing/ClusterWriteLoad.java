@@ -69,11 +69,8 @@ public final class ClusterWriteLoad implements AutoCloseable {
                 };
                 byte[][] first = block.length > 1 ? block[1] : block[0];
                 String owner = map.ownerOf(Slots.of(first[1]));
-                PipelinedConnection c = nodes.computeIfAbsent(owner, n -> {
-                    int colon = n.lastIndexOf(':');
-                    return new PipelinedConnection(RedisConnection.open(new RedisUri(n.substring(0, colon), Integer.parseInt(n.substring(colon + 1)), null,
-                            anyNode.password(), null, false), null, Duration.ofSeconds(5)), 1000, 1 << 20);
-                });
+                PipelinedConnection c = nodes.computeIfAbsent(owner,
+                        n -> new PipelinedConnection(RedisConnection.open(anyNode.atNode(n), null, Duration.ofSeconds(5)), 1000, 1 << 20));
                 for (byte[][] argv : block) {
                     c.send(argv, r -> {
                         if (r.isError()) {

@@ -89,10 +89,7 @@ public final class ClusterTarget implements Target {
     }
 
     RedisConnection connect(String node) {
-        int colon = node.lastIndexOf(':');
-        RedisUri uri = new RedisUri(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)), seed.user(), seed.password(), null,
-                seed.tls());
-        return RedisConnection.open(uri, tls, Duration.ofSeconds(10));
+        return RedisConnection.open(seed.atNode(node).withDb(null), tls, Duration.ofSeconds(10));
     }
 
     int windowCommands() {
