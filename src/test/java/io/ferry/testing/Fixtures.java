@@ -36,6 +36,16 @@ public final class Fixtures {
         return root().resolve("rdb");
     }
 
+    /** Skips the calling test (visibly) when the Pika recordings ({@code fixtures/pika/VERSION}) are missing. */
+    public static Path requirePikaDir(String version) {
+        Path dir = root().resolve("pika").resolve(version);
+        if (!Files.isDirectory(dir)) {
+            System.err.println("NOTICE: Pika fixtures not found at " + dir + " — Pika corpus tests skipped");
+        }
+        assumeTrue(Files.isDirectory(dir), "Pika fixtures not found at " + dir + " (clone shared/ beside the project)");
+        return dir;
+    }
+
     /** Every RDB (and AOF with RDB preamble) that has an .expected.json: rdb/, rdb/upstream/, rdb/2026/. */
     public static List<Path> rdbFilesWithExpectations() throws IOException {
         Path dir = requireRdbDir();
