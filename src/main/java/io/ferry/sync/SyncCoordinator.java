@@ -33,12 +33,12 @@ public final class SyncCoordinator {
     private static final Duration WATCH_EVERY = Duration.ofSeconds(2);
 
     private final SyncOptions opt;
-    private final Map<String, SyncSession> sessions; // partition name -> session
+    private final Map<String, Partition> sessions; // partition name -> session
     private final Map<RedisUri, SlotMap> sourceMaps; // of each cluster source
     private final boolean several; // more than one partition
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    private SyncCoordinator(SyncOptions opt, Map<String, SyncSession> sessions, Map<RedisUri, SlotMap> sourceMaps) {
+    private SyncCoordinator(SyncOptions opt, Map<String, Partition> sessions, Map<RedisUri, SlotMap> sourceMaps) {
         this.opt = opt;
         this.sessions = sessions;
         this.sourceMaps = sourceMaps;
@@ -80,7 +80,7 @@ public final class SyncCoordinator {
                 }
             }
         }
-        Map<String, SyncSession> sessions = new LinkedHashMap<>();
+        Map<String, Partition> sessions = new LinkedHashMap<>();
         if (shards.size() == 1 && maps.isEmpty()) {
             sessions.put("", new SyncSession(opt.source().equals(sources.get(0)) ? opt : forShard(opt, sources.get(0), false)));
             return new SyncCoordinator(opt, sessions, maps);
@@ -111,7 +111,7 @@ public final class SyncCoordinator {
             throw new io.ferry.cli.UserError("a twemproxy pool has " + spec.pool().servers().size()
                     + " backends, and one AOF file cannot hold several streams; sync into a server or a cluster");
         }
-        Map<String, SyncSession> sessions = new LinkedHashMap<>();
+        Map<String, Partition> sessions = new LinkedHashMap<>();
         var pool = spec.pool();
         for (int i = 0; i < pool.servers().size(); i++) {
             int backend = i;
@@ -133,7 +133,7 @@ public final class SyncCoordinator {
         return o.forPartition(uri, dir, o.filter());
     }
 
-    public List<SyncSession> sessions() {
+    public List<Partition> sessions() {
         return List.copyOf(sessions.values());
     }
 
@@ -144,7 +144,7 @@ public final class SyncCoordinator {
 
     public void stop() {
         stopping.set(true);
-        sessions.values().forEach(SyncSession::stop);
+        sessions.values().forEach(Partition::stop);
     }
 
     public boolean stopping() {
@@ -162,7 +162,7 @@ public final class SyncCoordinator {
             requireSameShards();
             AtomicReference<Throwable> first = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
-            for (Map.Entry<String, SyncSession> e : sessions.entrySet()) {
+            for (Map.Entry<String, Partition> e : sessions.entrySet()) {
                 Thread t = new Thread(() -> {
                     try {
                         e.getValue().run();
@@ -241,7 +241,7 @@ public final class SyncCoordinator {
             return sessions.values().iterator().next().status();
         }
         Map<String, StatusSnapshot.Field> merged = new LinkedHashMap<>();
-        for (SyncSession s : sessions.values()) {
+        for (Partition s : sessions.values()) {
             for (StatusSnapshot.Field f : s.status().fields()) {
                 merged.merge(f.name(), f, SyncCoordinator::merge);
             }

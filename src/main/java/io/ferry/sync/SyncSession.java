@@ -5,18 +5,11 @@ import io.ferry.checkpoint.ResumePoint;
 import io.ferry.checkpoint.StateDirLock;
 import io.ferry.replication.SpoolAnchor;
 import io.ferry.checkpoint.CheckpointStore;
-import io.ferry.convert.ConflictPolicy;
-import io.ferry.convert.ConvertOptions;
-import io.ferry.convert.ConvertStats;
-import io.ferry.convert.SnapshotConverter;
-import io.ferry.filter.FilteringHandler;
 import io.ferry.rdb.RdbReader;
 import io.ferry.replication.CommandReader;
 import io.ferry.replication.PsyncReply;
 import io.ferry.replication.ReplicaLink;
 import io.ferry.replication.Spool;
-import io.ferry.target.ApplyStats;
-import io.ferry.target.KeyApplier;
 import io.ferry.target.StreamApplier;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -33,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * own thread, so a slow target never makes the source drop us. A lost source link is resumed with
  * PSYNC from the last spooled byte; a restart resumes from the checkpoint.
  */
-public final class SyncSession {
+public final class SyncSession implements Partition {
     private static final Logger LOG = LoggerFactory.getLogger(SyncSession.class);
 
     private final SyncOptions opt;
@@ -78,11 +71,13 @@ public final class SyncSession {
         this.shape = opt.filter().describe() + "; " + (opt.dbMap() instanceof io.ferry.filter.DbMap m ? m.describe() : "custom db map");
     }
 
+    @Override
     public SyncStats stats() {
         return stats;
     }
 
     /** Asks the run to stop: it stops reading, drains, checkpoints and returns. */
+    @Override
     public void stop() {
         stopping.set(true);
         Spool s = spool;
@@ -92,6 +87,7 @@ public final class SyncSession {
     }
 
     /** One reading of the run's state for the status port (no secrets: URIs are redacted). */
+    @Override
     public io.ferry.status.StatusSnapshot status() {
         StreamApplier a = applier;
         return io.ferry.status.StatusSnapshot.builder()
@@ -135,11 +131,13 @@ public final class SyncSession {
         return l == null ? 0 : l.current().redirectsFollowed();
     }
 
+    @Override
     public boolean stopping() {
         return stopping.get();
     }
 
     /** Runs until {@link #stop()} or a failure (thrown, with an actionable message). */
+    @Override
     public void run() throws Exception {
         if (opt.lanes() < 1) {
             throw new IllegalArgumentException("--lanes must be at least 1");
@@ -350,58 +348,16 @@ public final class SyncSession {
 
     private long applySnapshot(io.ferry.target.Target target, Spool spool, SourcePump pump, PsyncReply reply, boolean again) throws Exception {
         LOG.info("full sync: receiving the snapshot ({})", reply.rdbLength() >= 0 ? (reply.rdbLength() >> 10) + " KiB" : "diskless");
-        ConflictPolicy policy = opt.onConflict();
-        if (again && policy != ConflictPolicy.REPLACE) {
-            LOG.warn("an earlier snapshot of this sync was interrupted: keys already on the target are replaced this time");
-            policy = ConflictPolicy.REPLACE;
-        }
-        ApplyStats applied = new ApplyStats();
-        ConvertStats converted = new ConvertStats();
-        KeyApplier keys = new KeyApplier(target, policy, applied);
-        ConvertOptions co = new ConvertOptions(policy, opt.bigKeyBytes(), 1000, 1 << 20, false,
-                target.emptyAtOpen() && disjoint || policy == ConflictPolicy.REPLACE, opt.onUnsupported());
-        SnapshotConverter conv = new SnapshotConverter(target.features(), co, keys, converted, opt.dbMap(), System::currentTimeMillis);
-        if (target.modules() != null && target.modules().isEmpty()) {
-            conv.targetWithoutModules();
-        }
         Path spill = opt.stateDir().resolve("spill");
         io.ferry.checkpoint.StateFiles.deleteTree(spill); // what an interrupted snapshot left
-        long t0 = System.nanoTime();
         try (InputStream snapshot = new SnapshotView(spool.reader(0), pump);
                 var p = io.ferry.status.Progress.start("snapshot", Math.max(0, reply.rdbLength()), () -> stats.snapshotBytesApplied.get(),
-                        applied.keysWritten::sum)) {
+                        stats.snapshotKeys::get)) {
             RdbReader reader = new RdbReader(snapshot, RdbReader.CaptureMode.raw(opt.bigKeyBytes(), spill));
-            reader.read(new FilteringHandler(opt.filter(), conv.aroundEachKey(() -> {
-                if (stopping.get()) {
-                    throw new StopRequested();
-                }
-            }, () -> {
-                stats.snapshotBytesApplied.set(reader.offset());
-                stats.snapshotKeys.set(applied.keysWritten.sum());
-            })));
-            target.flush();
-            target.drain();
-        } catch (RuntimeException e) {
-            if (keys.targetLost() || e instanceof io.ferry.resp.ConnectionLostException || e instanceof io.ferry.resp.RedisTimeoutException) {
-                throw new TargetLost(e.getMessage());
-            }
-            throw e;
+            SnapshotApply.run(target, opt, again, disjoint, stats, stopping::get, () -> stats.snapshotBytesApplied.set(reader.offset()), reader::read);
         } finally {
             io.ferry.checkpoint.StateFiles.deleteTree(spill);
         }
-        if (keys.targetLost()) {
-            throw new TargetLost(keys.failure());
-        }
-        if (keys.failure() != null) {
-            throw new io.ferry.target.ApplyFailedException(keys.failure());
-        }
-        stats.snapshotConflictsSkipped.add(applied.conflictsSkipped.sum());
-        double s = (System.nanoTime() - t0) / 1e9;
-        stats.snapshotTypedKeys.set(converted.typedKeys.sum());
-        LOG.info(String.format("snapshot applied: %,d keys in %.1f s (%,.0f keys/s), %,d as typed commands, %,d expired, %,d skipped as existing",
-                applied.keysWritten.sum(), s, applied.keysWritten.sum() / Math.max(s, 1e-3), converted.typedKeys.sum(), converted.expiredKeys.sum(),
-                applied.conflictsSkipped.sum()));
-        converted.losses().forEach(LOG::warn);
         return pump.rdbEnd();
     }
 

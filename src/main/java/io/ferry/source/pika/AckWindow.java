@@ -1,0 +1,36 @@
+package io.ferry.source.pika;
+
+import java.util.ArrayDeque;
+
+/**
+ * The binlog items handed to the target but not yet acked to the master, by end position. The
+ * master only accepts an ack whose both ends are item end offsets it sent and has not seen acked,
+ * so an ack covers exactly a run of these, from the oldest to the last one the target applied.
+ */
+public final class AckWindow {
+    private final ArrayDeque<Long> ends = new ArrayDeque<>();
+
+    /** A range of item ends to ack, both inclusive. */
+    public record Range(long first, long last) {}
+
+    public synchronized void add(long end) {
+        ends.addLast(end);
+    }
+
+    /** Removes and returns the items ending at or before {@code applied}; null when there are none. */
+    public synchronized Range takeApplied(long applied) {
+        if (ends.isEmpty() || ends.peekFirst() > applied) {
+            return null;
+        }
+        long first = ends.pollFirst();
+        long last = first;
+        while (!ends.isEmpty() && ends.peekFirst() <= applied) {
+            last = ends.pollFirst();
+        }
+        return new Range(first, last);
+    }
+
+    public synchronized int size() {
+        return ends.size();
+    }
+}
