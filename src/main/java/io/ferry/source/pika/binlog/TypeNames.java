@@ -1,0 +1,146 @@
+package io.ferry.source.pika.binlog;
+
+import io.ferry.source.pika.snapshot.TypeConflictPolicy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Names that hold several types on a Pika ≤ 3.5 master, and where each type of such a name goes on the
+ * (one-type-per-name) Redis target. Seeded by the snapshot reader; the binlog translator consults it.
+ *
+ * <p>Policies: {@code FIRST} keeps the type Pika's TYPE reports (string, hash, list, zset, set) and
+ * leaves the others out; {@code SUFFIX} keeps that type under the name and writes each other type to
+ * {@code name:<type>}; {@code SKIP} leaves the name out entirely.
+ *
+ * <p>Rules for the stream (a name's primary type is fixed when it is registered, so a type added later
+ * never moves data that is already on the target):
+ * <ul>
+ *   <li>a write of a new type to a registered name adds that type (as a non-primary one);</li>
+ *   <li>{@link #forget} after a DEL of the name (the master then holds nothing under it), {@link #clear}
+ *       after FLUSHDB: later writes to the name are ordinary single-type writes;</li>
+ *   <li>a name that becomes multi-type only in the stream (SET k then HSET k) is not detected: the log
+ *       does not say whether a write creates or overwrites, so only the snapshot registers names; the
+ *       target then answers WRONGTYPE to the second type's write.</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class TypeNames {
+    private final TypeConflictPolicy policy;
+    private final Map<String, Entry> names = new ConcurrentHashMap<>();
+
+    private record Entry(KeyType primary, Set<KeyType> types) {}
+
+    public TypeNames(TypeConflictPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** No multi-type names (Pika 4.0, or a snapshot without conflicts). */
+    public static TypeNames none() {
+        return new TypeNames(TypeConflictPolicy.FIRST);
+    }
+
+    public TypeConflictPolicy policy() {
+        return policy;
+    }
+
+    /** Registers a name the snapshot found under several types; registering again adds types. */
+    public void register(byte[] name, Collection<KeyType> types) {
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException("no types for " + Argv.s(name));
+        }
+        EnumSet<KeyType> set = EnumSet.copyOf(types);
+        names.merge(Argv.s(name), new Entry(set.iterator().next(), set),
+                (old, add) -> {
+                    EnumSet<KeyType> merged = EnumSet.copyOf(old.types);
+                    merged.addAll(add.types);
+                    return new Entry(old.primary, merged);
+                });
+    }
+
+    public boolean isRegistered(byte[] name) {
+        return names.containsKey(Argv.s(name));
+    }
+
+    public int size() {
+        return names.size();
+    }
+
+    /** The registered types of {@code name} (empty when it is not registered). */
+    public Set<KeyType> types(byte[] name) {
+        Entry e = names.get(Argv.s(name));
+        return e == null ? Set.of() : EnumSet.copyOf(e.types);
+    }
+
+    /**
+     * Where the {@code type} value of {@code name} goes on the target; empty = left out. Unregistered
+     * names map to themselves. Also the rule the snapshot copy must follow, so both agree.
+     */
+    public Optional<byte[]> targetName(byte[] name, KeyType type) {
+        Entry e = names.get(Argv.s(name));
+        if (e == null) {
+            return Optional.of(name);
+        }
+        return switch (policy) {
+            case SKIP -> Optional.empty();
+            case FIRST -> type == e.primary ? Optional.of(name) : Optional.empty();
+            case SUFFIX -> Optional.of(type == e.primary ? name : suffixed(name, type));
+        };
+    }
+
+    /** A type-specific write to a registered name: records the type, then maps as {@link #targetName}. */
+    Optional<byte[]> targetNameForWrite(byte[] name, KeyType type) {
+        names.computeIfPresent(Argv.s(name), (k, e) -> {
+            if (e.types.contains(type)) {
+                return e;
+            }
+            EnumSet<KeyType> more = EnumSet.copyOf(e.types);
+            more.add(type);
+            return new Entry(e.primary, more);
+        });
+        return targetName(name, type);
+    }
+
+    /** Every target name the registered types of {@code name} occupy (streams only when asked: EXPIRE/PERSIST skip them). */
+    List<byte[]> allTargetNames(byte[] name, boolean withStreams) {
+        Entry e = names.get(Argv.s(name));
+        List<byte[]> out = new ArrayList<>();
+        if (e == null) {
+            out.add(name);
+            return out;
+        }
+        for (KeyType t : e.types) {
+            if (t == KeyType.STREAM && !withStreams) {
+                continue;
+            }
+            targetName(name, t).ifPresent(n -> {
+                if (out.stream().noneMatch(o -> java.util.Arrays.equals(o, n))) {
+                    out.add(n);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The master deleted every type of the name. */
+    void forget(byte[] name) {
+        names.remove(Argv.s(name));
+    }
+
+    /** FLUSHDB on the master. */
+    void clear() {
+        names.clear();
+    }
+
+    static byte[] suffixed(byte[] name, KeyType type) {
+        byte[] suffix = Argv.b(":" + type.redisName());
+        byte[] out = java.util.Arrays.copyOf(name, name.length + suffix.length);
+        System.arraycopy(suffix, 0, out, name.length, suffix.length);
+        return out;
+    }
+}

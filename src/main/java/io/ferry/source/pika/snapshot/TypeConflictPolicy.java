@@ -1,0 +1,3 @@
+package io.ferry.source.pika.snapshot;
+
+public enum TypeConflictPolicy { FIRST, SUFFIX, SKIP }
