@@ -1,0 +1,110 @@
+package io.ferry.source.pika.transfer;
+
+import io.ferry.source.pika.wire.Frames;
+import io.ferry.source.pika.wire.RsyncMessages;
+import io.ferry.source.pika.wire.RsyncMessages.FileChunk;
+import io.ferry.source.pika.wire.RsyncMessages.Request;
+import io.ferry.source.pika.wire.RsyncMessages.Response;
+import io.ferry.source.pika.wire.RsyncMessages.Status;
+import io.ferry.source.pika.wire.RsyncMessages.Type;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Test RsyncService on a loopback port. Replay mode answers the recorded responses in order (and keeps every request
+ * it got, to compare with the recorded ones); otherwise it serves {@code snapshot/} with the knobs below.
+ */
+final class FakeRsyncService implements AutoCloseable {
+    final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    final List<byte[]> received = Collections.synchronizedList(new ArrayList<>());
+    final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+    private final Thread thread;
+
+    // replay mode
+    volatile List<byte[]> replay;
+    // synthesized mode
+    final Path snapshot;
+    final List<String> listing;
+    volatile String db = "db0", uuid;
+    volatile int metaErrs, maxChunk = Integer.MAX_VALUE, cutAfterChunks = -1, changeUuidAfterChunks = -1;
+    volatile long bytesServed;
+    private int chunks;
+
+    FakeRsyncService(Path snapshot, List<String> listing, String uuid) throws IOException {
+        this.snapshot = snapshot;
+        this.listing = listing;
+        this.uuid = uuid;
+        thread = new Thread(this::serve, "fake-rsync");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void serve() {
+        while (!server.isClosed()) {
+            try (Socket s = server.accept()) {
+                InputStream in = s.getInputStream();
+                OutputStream out = new BufferedOutputStream(s.getOutputStream());
+                byte[] req;
+                while ((req = Frames.read(in, 1 << 20)) != null) {
+                    received.add(req);
+                    byte[] resp = answer(RsyncMessages.parseRequest(req));
+                    if (resp == null) break; // cut the connection
+                    Frames.write(out, resp);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                if (!server.isClosed()) errors.add(e);
+            } catch (RuntimeException | AssertionError e) {
+                errors.add(e);
+            }
+        }
+    }
+
+    private synchronized byte[] answer(Request r) throws IOException {
+        requests.add(r);
+        if (replay != null) return replay.get(received.size() - 1);
+        if (r.type() == Type.META) {
+            if (!r.db().equals(db)) return RsyncMessages.encode(new Response(Type.META, r.readerIndex(), "", r.db(), 0, Status.ERR, null, null));
+            if (metaErrs > 0) {
+                metaErrs--;
+                return RsyncMessages.encode(new Response(Type.META, r.readerIndex(), "", r.db(), 0, Status.ERR, null, null));
+            }
+            return RsyncMessages.encode(new Response(Type.META, r.readerIndex(), uuid, r.db(), 0, Status.OK, listing, null));
+        }
+        if (chunks == cutAfterChunks) {
+            cutAfterChunks = -1;
+            return null;
+        }
+        if (chunks == changeUuidAfterChunks) uuid = "0123456789abcdef0123456789abcdef";
+        chunks++;
+        byte[] all = Files.readAllBytes(snapshot.resolve(r.filename()));
+        int from = (int) Math.min(r.offset(), all.length);
+        int to = (int) Math.min(all.length, from + Math.min(r.count(), maxChunk));
+        byte[] data = Arrays.copyOfRange(all, from, to);
+        bytesServed += data.length;
+        return RsyncMessages.encode(new Response(Type.FILE, r.readerIndex(), uuid, r.db(), 0, Status.OK, null,
+                new FileChunk(to >= all.length, data.length, r.offset(), data, "", r.filename())));
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+        thread.join(5000);
+    }
+}
