@@ -38,7 +38,7 @@ public final class SyncCommand implements Callable<Integer> {
 
     @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI", split = io.ferry.config.TomlDefaults.LIST_SPLIT,
             description = "The source: redis://[user:pass@]host:port or rediss://… (a Redis Cluster node: every master of the cluster), "
-                    + "or twemproxy:nutcracker.yml:POOL (every backend of the pool). "
+                    + "or twemproxy:nutcracker.yml:POOL (every backend of the pool), or pika://[:pass@]host[:port] (a Pika 3.1–4.0 master, every db). "
                     + "Repeat it (or give a list in the config file) to sync several sources into one target, each its own partition.")
     java.util.List<String> source;
 
@@ -88,6 +88,15 @@ public final class SyncCommand implements Callable<Integer> {
             description = "How long a lost target link is retried (with backoff) before the run stops; the stream then continues exactly where the target stands (default ${DEFAULT-VALUE}).")
     String targetReconnectFor;
 
+    @Option(names = "--pika-type-conflict", defaultValue = "first", paramLabel = "POLICY",
+            description = "A Pika (<= 3.5) name that holds several types: first (keep the type Pika's TYPE reports, drop the others), suffix "
+                    + "(the others go to name:<type>) or skip (leave the name out); every conflict is counted and listed. Default ${DEFAULT-VALUE}.")
+    String pikaTypeConflict;
+
+    @Option(names = "--pika-replica-port", paramLabel = "PORT",
+            description = "The port Ferry announces to a Pika master as its replica node (a 3.x master pushes its dump to PORT + 1000; db i uses PORT + i). Default: a free one.")
+    Integer pikaReplicaPort;
+
     @Option(names = "--status-port", paramLabel = "PORT", description = "Serve /status (JSON), /metrics (Prometheus) and INFO (RESP) on this port.")
     Integer statusPort;
 
@@ -112,8 +121,12 @@ public final class SyncCommand implements Callable<Integer> {
         if (lanes < 1) {
             throw new IllegalArgumentException("--lanes must be at least 1");
         }
-        java.util.List<io.ferry.sync.SourceSpec> sources = source.stream().map(io.ferry.sync.SourceSpec::parse).toList();
+        var pikaOptions = new io.ferry.sync.SourceSpec.PikaOptions(io.ferry.source.pika.snapshot.TypeConflictPolicy.parse(pikaTypeConflict),
+                pikaReplicaPort == null ? 0 : pikaReplicaPort);
+        java.util.List<io.ferry.sync.SourceSpec> sources = source.stream().map(io.ferry.sync.SourceSpec::parse)
+                .map(s -> s instanceof io.ferry.sync.SourceSpec.Pika p ? (io.ferry.sync.SourceSpec) p.with(pikaOptions) : s).toList();
         RedisUri first = sources.get(0) instanceof io.ferry.sync.SourceSpec.Server s ? s.uri()
+                : sources.get(0) instanceof io.ferry.sync.SourceSpec.Pika p ? p.uri()
                 : RedisUri.parse("redis://" + ((io.ferry.sync.SourceSpec.Twemproxy) sources.get(0)).pool().servers().get(0).hostPort());
         SyncOptions opt = new SyncOptions(first, sourceTls.toOptions(),
                 io.ferry.sync.TargetSpec.parse(target, tls.toOptions()), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),

@@ -315,6 +315,15 @@ public final class SnapshotConverter implements RdbHandler {
     }
 
     private void typed(int db, KeyHeader h, java.util.function.Consumer<ValueSink> value, long now) {
+        TypedKey k = startTyped(db, h, now);
+        value.accept(k.writer());
+        finishTyped(k);
+    }
+
+    /** A key being written as typed commands: where its elements go, and what finishes it. */
+    private record TypedKey(int db, KeyHeader h, byte[] tmp, byte[] dest, TypedWriter writer) {}
+
+    private TypedKey startTyped(int db, KeyHeader h, long now) {
         stats.typedKeys.increment();
         byte[] tmp = target.renameAllowed() ? tempKeyFor(h.key, target.clusterMode()) : null;
         byte[] dest = tmp != null ? tmp : h.key;
@@ -324,7 +333,14 @@ public final class SnapshotConverter implements RdbHandler {
             out.send(db, h, new byte[][] {Args.b("DEL"), h.key}, Expect.STEP);
         }
         TypedWriter w = new TypedWriter(dest, target, argv -> out.send(db, h, argv, Expect.STEP), opt.batchElements(), opt.batchBytes(), now);
-        value.accept(w);
+        return new TypedKey(db, h, tmp, dest, w);
+    }
+
+    private void finishTyped(TypedKey k) {
+        int db = k.db();
+        KeyHeader h = k.h();
+        byte[] tmp = k.tmp();
+        TypedWriter w = k.writer();
         w.finish();
         stats.expiredFields.add(w.expiredFields());
         stats.droppedFieldTtls.add(w.droppedFieldTtls());
@@ -334,7 +350,7 @@ public final class SnapshotConverter implements RdbHandler {
             return;
         }
         if (h.expireAtMs != KeyHeader.NO_EXPIRE) {
-            out.send(db, h, new byte[][] {Args.b("PEXPIREAT"), dest, Args.b(h.expireAtMs)}, Expect.STEP);
+            out.send(db, h, new byte[][] {Args.b("PEXPIREAT"), k.dest(), Args.b(h.expireAtMs)}, Expect.STEP);
         }
         if (tmp == null) {
             out.send(db, h, new byte[][] {Args.b("PING")}, Expect.DONE);
@@ -346,6 +362,41 @@ public final class SnapshotConverter implements RdbHandler {
             out.send(db, h, new byte[][] {Args.b("RENAMENX"), tmp, h.key}, Expect.DONE_UNLESS_RENAME_REFUSED);
             out.send(db, h, new byte[][] {Args.b("DEL"), tmp}, Expect.STEP); // no-op unless the rename was refused
         }
+    }
+
+    /**
+     * This converter for a reader that hands values over as element events, not raw bytes (a Pika
+     * dump): each key is written as typed commands while its elements arrive, in bounded memory.
+     * {@code before} runs ahead of each key (a stop check may throw there), {@code after} once the
+     * key is handed on.
+     */
+    public RdbHandler elementEvents(Runnable before, Runnable after) {
+        return new RdbHandler() {
+            private TypedKey current;
+
+            @Override
+            public ValueSink beginKey(KeyHeader h) {
+                before.run();
+                out.checkHealthy();
+                long now = clock.getAsLong();
+                if (h.expireAtMs != KeyHeader.NO_EXPIRE && h.expireAtMs <= now) {
+                    stats.expiredKeys.increment();
+                    return null;
+                }
+                current = startTyped(dbMap.applyAsInt(h.db), h, now);
+                return current.writer();
+            }
+
+            @Override
+            public void endKey(KeyHeader h, RawValue raw) {
+                if (current != null) {
+                    TypedKey k = current;
+                    current = null;
+                    finishTyped(k);
+                }
+                after.run();
+            }
+        };
     }
 
     /**

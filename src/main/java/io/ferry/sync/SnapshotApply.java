@@ -34,7 +34,13 @@ final class SnapshotApply {
      * ours and are replaced; {@code disjoint}: no other partition writes these keys.
      */
     static void run(Target target, SyncOptions opt, boolean again, boolean disjoint, SyncStats stats, BooleanSupplier stopping,
-            Runnable afterEachKey, Feed feed)
+            Runnable afterEachKey, Feed feed) throws Exception {
+        run(target, opt, again, disjoint, stats, stopping, afterEachKey, false, feed);
+    }
+
+    /** {@code elementEvents}: the reader hands values over as elements, not raw RDB bytes (a Pika dump), so every key is written typed. */
+    static void run(Target target, SyncOptions opt, boolean again, boolean disjoint, SyncStats stats, BooleanSupplier stopping,
+            Runnable afterEachKey, boolean elementEvents, Feed feed)
             throws Exception {
         ConflictPolicy policy = opt.onConflict();
         if (again && policy != ConflictPolicy.REPLACE) {
@@ -52,14 +58,16 @@ final class SnapshotApply {
         }
         long t0 = System.nanoTime();
         try {
-            RdbHandler h = new FilteringHandler(opt.filter(), conv.aroundEachKey(() -> {
+            Runnable before = () -> {
                 if (stopping.getAsBoolean()) {
                     throw new SyncSession.StopRequested();
                 }
-            }, () -> {
+            };
+            Runnable after = () -> {
                 afterEachKey.run();
                 stats.snapshotKeys.set(applied.keysWritten.sum());
-            }));
+            };
+            RdbHandler h = new FilteringHandler(opt.filter(), elementEvents ? conv.elementEvents(before, after) : conv.aroundEachKey(before, after));
             feed.into(h);
             target.flush();
             target.drain();

@@ -58,6 +58,13 @@ public final class SyncCoordinator {
      * twemproxy pool one per backend.
      */
     public static SyncCoordinator planSources(SyncOptions opt, List<SourceSpec> specs) {
+        List<SourceSpec.Pika> pikas = specs.stream().filter(x -> x instanceof SourceSpec.Pika).map(x -> (SourceSpec.Pika) x).toList();
+        if (!pikas.isEmpty()) {
+            if (specs.size() > 1) {
+                throw new io.ferry.cli.UserError("a Pika master is synced on its own: give it as the only --source");
+            }
+            return new SyncCoordinator(opt, PikaPlan.plan(opt, pikas.get(0)), Map.of());
+        }
         List<SourceSpec.Twemproxy> pools = specs.stream().filter(x -> x instanceof SourceSpec.Twemproxy).map(x -> (SourceSpec.Twemproxy) x).toList();
         if (!pools.isEmpty()) {
             if (specs.size() > 1) {

@@ -123,6 +123,19 @@ public final class StreamApplier {
         this.translator = new CommandTranslator(target.features(), translations);
     }
 
+    private record Tolerated(String code, java.util.function.Consumer<byte[][]> then) {}
+
+    private volatile Tolerated tolerated;
+
+    /**
+     * Replies with error code {@code code} (its first word) are handed to {@code then} instead of
+     * following --on-error: for a source that allows what the target refuses by design (a Pika
+     * name of several types, refused as WRONGTYPE, is a same-name conflict, counted as such).
+     */
+    public void tolerate(String code, java.util.function.Consumer<byte[][]> then) {
+        tolerated = new Tolerated(code, then);
+    }
+
     /** The applied offset and the db selected there, read together (for a checkpoint). */
     public synchronized Position appliedPosition() {
         long at = appliedOffset();
@@ -771,6 +784,11 @@ public final class StreamApplier {
 
             @Override
             public void rejected(byte[][] argv, String message) {
+                var t = tolerated;
+                if (t != null && message.startsWith(t.code() + " ")) {
+                    t.then().accept(argv);
+                    return;
+                }
                 commandError(message, CommandTable.name(argv));
             }
 

@@ -240,7 +240,7 @@ class SyncClusterIT {
                     for (int i = 0; i < 3; i++) {
                         try (RedisConnection b = RedisConnection.open(pool.backends.get(i).uri(), null, Duration.ofSeconds(5))) {
                             long at = Long.parseLong(b.infoField("replication", "master_repl_offset"));
-                            SyncSession sess = run.sessions().get(run.partitions().indexOf("127.0.0.1:" + pool.backends.get(i).port()));
+                            Partition sess = run.sessions().get(run.partitions().indexOf("127.0.0.1:" + pool.backends.get(i).port()));
                             caughtUp &= sess.stats().state.equals("incremental") && sess.stats().appliedOffset.get() >= at;
                         }
                     }

@@ -78,7 +78,7 @@ class SyncFromClusterIT {
                 }
                 boolean all = true;
                 for (int i = 0; i < masters.size(); i++) {
-                    SyncSession s = sessionOf(masters.get(i));
+                    Partition s = sessionOf(masters.get(i));
                     try (RedisConnection c = masters.get(i).connection()) {
                         long at = Long.parseLong(c.infoField("replication", "master_repl_offset"));
                         all &= s.stats().state.equals("incremental") && s.stats().appliedOffset.get() >= at;
@@ -92,7 +92,7 @@ class SyncFromClusterIT {
             throw new AssertionError("no zero lag on every shard within 90 s");
         }
 
-        SyncSession sessionOf(RedisServerProcess master) {
+        Partition sessionOf(RedisServerProcess master) {
             int i = coordinator.partitions().indexOf("127.0.0.1:" + master.port());
             assertThat(i).as("a partition for master %d", master.port()).isNotNegative();
             return coordinator.sessions().get(i);

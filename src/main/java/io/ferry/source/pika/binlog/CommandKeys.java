@@ -1,5 +1,6 @@
 package io.ferry.source.pika.binlog;
 
+import io.ferry.source.pika.snapshot.PikaType;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,33 +27,33 @@ final class CommandKeys {
         DEST_NUMKEYS
     }
 
-    record Spec(KeyType type, Layout layout) {}
+    record Spec(PikaType type, Layout layout) {}
 
     private static final Map<String, Spec> SPECS = new HashMap<>();
 
-    private static void put(KeyType type, Layout layout, String... names) {
+    private static void put(PikaType type, Layout layout, String... names) {
         for (String n : names) {
             SPECS.put(n, new Spec(type, layout));
         }
     }
 
     static {
-        put(KeyType.STRING, Layout.FIRST, "SET", "SETNX", "SETEX", "PSETEX", "PKSETEXAT", "GETSET", "APPEND",
+        put(PikaType.STRING, Layout.FIRST, "SET", "SETNX", "SETEX", "PSETEX", "PKSETEXAT", "GETSET", "APPEND",
                 "INCR", "INCRBY", "INCRBYFLOAT", "DECR", "DECRBY", "SETRANGE", "SETBIT", "DELVX", "PFADD", "GETDEL", "GETEX");
-        put(KeyType.STRING, Layout.PAIRS, "MSET", "MSETNX");
-        put(KeyType.STRING, Layout.FROM_SECOND, "BITOP");
-        put(KeyType.STRING, Layout.ALL, "PFMERGE");
-        put(KeyType.HASH, Layout.FIRST, "HSET", "HMSET", "HSETNX", "HINCRBY", "HINCRBYFLOAT", "HDEL");
-        put(KeyType.LIST, Layout.FIRST, "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LINSERT", "LREM", "LSET", "LPOP", "RPOP",
+        put(PikaType.STRING, Layout.PAIRS, "MSET", "MSETNX");
+        put(PikaType.STRING, Layout.FROM_SECOND, "BITOP");
+        put(PikaType.STRING, Layout.ALL, "PFMERGE");
+        put(PikaType.HASH, Layout.FIRST, "HSET", "HMSET", "HSETNX", "HINCRBY", "HINCRBYFLOAT", "HDEL");
+        put(PikaType.LIST, Layout.FIRST, "LPUSH", "RPUSH", "LPUSHX", "RPUSHX", "LINSERT", "LREM", "LSET", "LPOP", "RPOP",
                 "LTRIM", "BLPOP", "BRPOP");
-        put(KeyType.LIST, Layout.FIRST_TWO, "RPOPLPUSH", "BRPOPLPUSH", "LMOVE");
-        put(KeyType.SET, Layout.FIRST, "SADD", "SREM", "SPOP");
-        put(KeyType.SET, Layout.FIRST_TWO, "SMOVE");
-        put(KeyType.SET, Layout.ALL, "SUNIONSTORE", "SINTERSTORE", "SDIFFSTORE");
-        put(KeyType.ZSET, Layout.FIRST, "ZADD", "ZINCRBY", "ZREM", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK", "ZREMRANGEBYLEX",
+        put(PikaType.LIST, Layout.FIRST_TWO, "RPOPLPUSH", "BRPOPLPUSH", "LMOVE");
+        put(PikaType.SET, Layout.FIRST, "SADD", "SREM", "SPOP");
+        put(PikaType.SET, Layout.FIRST_TWO, "SMOVE");
+        put(PikaType.SET, Layout.ALL, "SUNIONSTORE", "SINTERSTORE", "SDIFFSTORE");
+        put(PikaType.ZSET, Layout.FIRST, "ZADD", "ZINCRBY", "ZREM", "ZREMRANGEBYSCORE", "ZREMRANGEBYRANK", "ZREMRANGEBYLEX",
                 "ZPOPMIN", "ZPOPMAX", "GEOADD");
-        put(KeyType.ZSET, Layout.DEST_NUMKEYS, "ZUNIONSTORE", "ZINTERSTORE");
-        put(KeyType.STREAM, Layout.FIRST, "XADD", "XDEL", "XTRIM");
+        put(PikaType.ZSET, Layout.DEST_NUMKEYS, "ZUNIONSTORE", "ZINTERSTORE");
+        put(PikaType.STREAM, Layout.FIRST, "XADD", "XDEL", "XTRIM");
     }
 
     /** The type-specific spec of {@code upperName}, or null. */

@@ -1,5 +1,6 @@
 package io.ferry.source.pika.binlog;
 
+import io.ferry.source.pika.snapshot.PikaType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -90,7 +91,7 @@ public final class PikaTranslator {
                     // The popped members are not in the log; 3.5+ logs srem of them instead.
                     Argv.requireArgs(a, 2);
                     stats.refetches.increment();
-                    return List.of(new Action.Refetch(a[1], KeyType.SET.redisName()));
+                    return List.of(new Action.Refetch(a[1], PikaType.SET.typeName()));
                 }
                 return verbatim(name, a);
             default:

@@ -1,5 +1,6 @@
 package io.ferry.source.pika.binlog;
 
+import io.ferry.source.pika.snapshot.PikaType;
 import io.ferry.source.pika.snapshot.TypeConflictPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,7 +35,7 @@ public final class TypeNames {
     private final TypeConflictPolicy policy;
     private final Map<String, Entry> names = new ConcurrentHashMap<>();
 
-    private record Entry(KeyType primary, Set<KeyType> types) {}
+    private record Entry(PikaType primary, Set<PikaType> types) {}
 
     public TypeNames(TypeConflictPolicy policy) {
         this.policy = policy;
@@ -50,14 +51,14 @@ public final class TypeNames {
     }
 
     /** Registers a name the snapshot found under several types; registering again adds types. */
-    public void register(byte[] name, Collection<KeyType> types) {
+    public void register(byte[] name, Collection<PikaType> types) {
         if (types.isEmpty()) {
             throw new IllegalArgumentException("no types for " + Argv.s(name));
         }
-        EnumSet<KeyType> set = EnumSet.copyOf(types);
+        EnumSet<PikaType> set = EnumSet.copyOf(types);
         names.merge(Argv.s(name), new Entry(set.iterator().next(), set),
                 (old, add) -> {
-                    EnumSet<KeyType> merged = EnumSet.copyOf(old.types);
+                    EnumSet<PikaType> merged = EnumSet.copyOf(old.types);
                     merged.addAll(add.types);
                     return new Entry(old.primary, merged);
                 });
@@ -72,7 +73,7 @@ public final class TypeNames {
     }
 
     /** The registered types of {@code name} (empty when it is not registered). */
-    public Set<KeyType> types(byte[] name) {
+    public Set<PikaType> types(byte[] name) {
         Entry e = names.get(Argv.s(name));
         return e == null ? Set.of() : EnumSet.copyOf(e.types);
     }
@@ -81,7 +82,7 @@ public final class TypeNames {
      * Where the {@code type} value of {@code name} goes on the target; empty = left out. Unregistered
      * names map to themselves. Also the rule the snapshot copy must follow, so both agree.
      */
-    public Optional<byte[]> targetName(byte[] name, KeyType type) {
+    public Optional<byte[]> targetName(byte[] name, PikaType type) {
         Entry e = names.get(Argv.s(name));
         if (e == null) {
             return Optional.of(name);
@@ -94,12 +95,12 @@ public final class TypeNames {
     }
 
     /** A type-specific write to a registered name: records the type, then maps as {@link #targetName}. */
-    Optional<byte[]> targetNameForWrite(byte[] name, KeyType type) {
+    Optional<byte[]> targetNameForWrite(byte[] name, PikaType type) {
         names.computeIfPresent(Argv.s(name), (k, e) -> {
             if (e.types.contains(type)) {
                 return e;
             }
-            EnumSet<KeyType> more = EnumSet.copyOf(e.types);
+            EnumSet<PikaType> more = EnumSet.copyOf(e.types);
             more.add(type);
             return new Entry(e.primary, more);
         });
@@ -114,8 +115,8 @@ public final class TypeNames {
             out.add(name);
             return out;
         }
-        for (KeyType t : e.types) {
-            if (t == KeyType.STREAM && !withStreams) {
+        for (PikaType t : e.types) {
+            if (t == PikaType.STREAM && !withStreams) {
                 continue;
             }
             targetName(name, t).ifPresent(n -> {
@@ -132,13 +133,49 @@ public final class TypeNames {
         names.remove(Argv.s(name));
     }
 
-    /** FLUSHDB on the master. */
-    void clear() {
+    /** FLUSHDB on the master, or a new dump. */
+    public void clear() {
         names.clear();
     }
 
-    static byte[] suffixed(byte[] name, KeyType type) {
-        byte[] suffix = Argv.b(":" + type.redisName());
+    /**
+     * Writes the registry (one line per name: its bytes in hex, the primary type, every type), so a
+     * resumed stream maps names as the one before the restart did; atomically replaced.
+     */
+    public void save(java.nio.file.Path file) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        names.forEach((n, e) -> {
+            b.append(java.util.HexFormat.of().formatHex(n.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).append(' ').append(e.primary.typeName());
+            e.types.forEach(t -> b.append(' ').append(t.typeName()));
+            b.append('\n');
+        });
+        java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        java.nio.file.Files.writeString(tmp, b);
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Replaces the registry with what {@link #save} wrote (nothing when the file is absent). */
+    public void load(java.nio.file.Path file) throws java.io.IOException {
+        names.clear();
+        if (!java.nio.file.Files.exists(file)) {
+            return;
+        }
+        for (String line : java.nio.file.Files.readAllLines(file)) {
+            String[] f = line.strip().split(" ");
+            if (f.length < 3) {
+                continue;
+            }
+            EnumSet<PikaType> types = EnumSet.noneOf(PikaType.class);
+            for (int i = 2; i < f.length; i++) {
+                types.add(PikaType.parse(f[i]));
+            }
+            String name = new String(java.util.HexFormat.of().parseHex(f[0]), java.nio.charset.StandardCharsets.ISO_8859_1);
+            names.put(name, new Entry(PikaType.parse(f[1]), types));
+        }
+    }
+
+    static byte[] suffixed(byte[] name, PikaType type) {
+        byte[] suffix = Argv.b(":" + type.typeName());
         byte[] out = java.util.Arrays.copyOf(name, name.length + suffix.length);
         System.arraycopy(suffix, 0, out, name.length, suffix.length);
         return out;

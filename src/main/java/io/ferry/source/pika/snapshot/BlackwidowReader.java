@@ -54,7 +54,8 @@ final class BlackwidowReader implements AutoCloseable {
         return null;
     }
 
-    void read(int db, RdbHandler handler, TypeConflictPolicy policy, long nowMs, ReadStats stats) throws PikaFormatException {
+    void read(int db, RdbHandler handler, TypeConflictPolicy policy, long nowMs, ReadStats stats,
+            java.util.function.BiConsumer<byte[], java.util.Set<PikaType>> multiType) throws PikaFormatException {
         long nowSec = Math.floorDiv(nowMs, 1000);
         EnumMap<PikaType, RocksIterator> metaCursors = new EnumMap<>(PikaType.class);
         for (Map.Entry<PikaType, RocksStore> e : stores.entrySet()) {
@@ -78,6 +79,7 @@ final class BlackwidowReader implements AutoCloseable {
                 }
             }
             if (live.size() > 1) {
+                multiType.accept(n.name(), java.util.EnumSet.copyOf(live.keySet()));
                 stats.conflict(n.name(), policy == TypeConflictPolicy.SKIP ? live.size() : policy == TypeConflictPolicy.FIRST ? live.size() - 1 : 0);
                 if (policy == TypeConflictPolicy.SKIP) {
                     continue;

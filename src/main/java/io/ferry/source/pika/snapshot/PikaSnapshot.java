@@ -101,12 +101,21 @@ public final class PikaSnapshot {
      *  FIRST = keep the type TYPE reports first, drop the others (counted); SUFFIX = the first type keeps the name, the others are written as `name:<typeName>`;
      *  SKIP = leave the name out entirely (all its types). Every conflict is counted and its name listed (cap the list at e.g. 1000 names, count all). */
     public Result read(int db, RdbHandler handler, TypeConflictPolicy policy, LongSupplier nowMs) throws IOException {
+        return read(db, handler, policy, nowMs, (name, types) -> {});
+    }
+
+    /**
+     * As above; {@code multiType} hears of every name that holds several live types, with them, so
+     * that the stream that follows the dump applies the same policy to that name.
+     */
+    public Result read(int db, RdbHandler handler, TypeConflictPolicy policy, LongSupplier nowMs,
+            java.util.function.BiConsumer<byte[], java.util.Set<PikaType>> multiType) throws IOException {
         long now = nowMs.getAsLong(); // once per snapshot (PIKA.md §8.3 rule 8)
         ReadStats stats = new ReadStats();
         handler.selectDb(db);
         if (layout == Layout.BLACKWIDOW) {
             try (BlackwidowReader r = new BlackwidowReader(dir)) {
-                r.read(db, handler, policy, now, stats);
+                r.read(db, handler, policy, now, stats, multiType);
             }
         } else {
             for (Path instance : instances) {

@@ -18,4 +18,18 @@ public enum PikaType {
     public String typeName() {
         return typeName;
     }
+
+    /** From a Redis TYPE name ({@code string}) or a Pika type directory / fixture group ({@code strings}). */
+    public static PikaType parse(String name) {
+        String n = name.strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (n) {
+            case "string", "strings" -> STRING;
+            case "hash", "hashes" -> HASH;
+            case "list", "lists" -> LIST;
+            case "zset", "zsets" -> ZSET;
+            case "set", "sets" -> SET;
+            case "stream", "streams" -> STREAM;
+            default -> throw new IllegalArgumentException("not a key type: \"" + name + "\"");
+        };
+    }
 }

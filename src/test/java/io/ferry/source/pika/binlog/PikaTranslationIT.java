@@ -1,5 +1,6 @@
 package io.ferry.source.pika.binlog;
 
+import io.ferry.source.pika.snapshot.PikaType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,8 +52,8 @@ class PikaTranslationIT {
         JsonNode snapshot = version.equals("3.3.6") ? null : JSON.readTree(dir.resolve("snapshot.expected.json").toFile());
         if (snapshot != null && snapshot.has("multi_type_names")) {
             snapshot.get("multi_type_names").fields().forEachRemaining(e -> {
-                List<KeyType> types = new ArrayList<>();
-                e.getValue().get("types").forEach(t -> types.add(KeyType.parse(t.asText())));
+                List<PikaType> types = new ArrayList<>();
+                e.getValue().get("types").forEach(t -> types.add(PikaType.parse(t.asText())));
                 names.register(bytes(e.getKey()), types);
             });
         }
@@ -256,7 +257,7 @@ class PikaTranslationIT {
     /** The snapshot's content as plain typed writes; multi-type names go where the policy puts them. */
     private static void load(RedisConnection c, JsonNode types, TypeNames names, long shift) {
         types.fields().forEachRemaining(group -> {
-            KeyType type = KeyType.parse(group.getKey());
+            PikaType type = PikaType.parse(group.getKey());
             group.getValue().fields().forEachRemaining(e -> {
                 byte[] key = names.targetName(bytes(e.getKey()), type).orElse(null);
                 if (key == null) {
@@ -271,7 +272,7 @@ class PikaTranslationIT {
                         v.fields().forEachRemaining(f -> cmd.addAll(List.of(bytes(f.getKey()), bytes(f.getValue().asText()))));
                     }
                     case LIST, SET -> {
-                        cmd.addAll(List.of(Argv.b(type == KeyType.LIST ? "RPUSH" : "SADD"), key));
+                        cmd.addAll(List.of(Argv.b(type == PikaType.LIST ? "RPUSH" : "SADD"), key));
                         v.forEach(m -> cmd.add(bytes(m.asText())));
                     }
                     case ZSET -> {
@@ -370,7 +371,7 @@ class PikaTranslationIT {
         static Content expected(JsonNode types, TypeNames names) {
             Content out = new Content();
             types.fields().forEachRemaining(group -> {
-                KeyType type = KeyType.parse(group.getKey());
+                PikaType type = PikaType.parse(group.getKey());
                 group.getValue().fields().forEachRemaining(e -> {
                     byte[] target = names.targetName(bytes(e.getKey()), type).orElse(null);
                     if (target == null) {
@@ -409,7 +410,7 @@ class PikaTranslationIT {
                             yield entries;
                         }
                     };
-                    String id = type.redisName() + " " + Argv.s(target);
+                    String id = type.typeName() + " " + Argv.s(target);
                     out.values.put(id, value);
                     JsonNode ttl = e.getValue().get("ttl");
                     out.ttls.put(id, ttl == null || ttl.isNull() ? null : ttl.asLong());

@@ -1,5 +1,6 @@
 package io.ferry.source.pika.binlog;
 
+import io.ferry.source.pika.snapshot.PikaType;
 import static io.ferry.source.pika.binlog.Tr.REDIS7;
 import static io.ferry.source.pika.binlog.Tr.at;
 import static io.ferry.source.pika.binlog.Tr.run;
@@ -14,10 +15,10 @@ class PikaTypeNamesTest {
 
     private static TypeNames seeded(TypeConflictPolicy policy) {
         TypeNames names = new TypeNames(policy);
-        names.register(Tr.argv("dup:sh")[0], List.of(KeyType.STRING, KeyType.HASH));
-        names.register(Tr.argv("dup:hz")[0], List.of(KeyType.HASH, KeyType.ZSET));
-        names.register(Tr.argv("dup:sx")[0], List.of(KeyType.STRING, KeyType.STREAM));
-        names.register(Tr.argv("dup:all")[0], List.of(KeyType.SET, KeyType.ZSET, KeyType.LIST, KeyType.HASH, KeyType.STRING, KeyType.STREAM));
+        names.register(Tr.argv("dup:sh")[0], List.of(PikaType.STRING, PikaType.HASH));
+        names.register(Tr.argv("dup:hz")[0], List.of(PikaType.HASH, PikaType.ZSET));
+        names.register(Tr.argv("dup:sx")[0], List.of(PikaType.STRING, PikaType.STREAM));
+        names.register(Tr.argv("dup:all")[0], List.of(PikaType.SET, PikaType.ZSET, PikaType.LIST, PikaType.HASH, PikaType.STRING, PikaType.STREAM));
         return names;
     }
 
@@ -35,7 +36,7 @@ class PikaTypeNamesTest {
         assertThat(run(t, 1796161359, "hset", "dup:hz", "f", "v")).containsExactly("HSET dup:hz f v");
         assertThat(run(t, 1796161359, "XADD", "dup:sx", "1-1", "f", "v")).containsExactly("XADD dup:sx:stream 1-1 f v");
         assertThat(run(t, 1796161359, "SET", "other", "s")).containsExactly("SET other s");
-        assertThat(names.targetName(Tr.argv("dup:all")[0], KeyType.SET).map(Argv::s)).contains("dup:all:set");
+        assertThat(names.targetName(Tr.argv("dup:all")[0], PikaType.SET).map(Argv::s)).contains("dup:all:set");
         assertThat(t.stats().typeConflicts.sum()).isEqualTo(5);
         assertThat(t.stats().conflictNames()).containsExactly("dup:sh", "dup:hz", "dup:sx");
     }

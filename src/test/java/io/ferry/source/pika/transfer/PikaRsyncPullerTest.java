@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ferry.source.pika.wire.PikaProtocolException;
 import io.ferry.source.pika.wire.RsyncMessages;
+import io.ferry.testing.FakeRsyncService;
 import io.ferry.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.ferry.source.pika.transfer;
+package io.ferry.testing;
 
 import io.ferry.source.pika.wire.Frames;
 import io.ferry.source.pika.wire.RsyncMessages;
@@ -25,24 +25,32 @@ import java.util.List;
  * Test RsyncService on a loopback port. Replay mode answers the recorded responses in order (and keeps every request
  * it got, to compare with the recorded ones); otherwise it serves {@code snapshot/} with the knobs below.
  */
-final class FakeRsyncService implements AutoCloseable {
-    final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    final List<byte[]> received = Collections.synchronizedList(new ArrayList<>());
-    final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
-    final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+public final class FakeRsyncService implements AutoCloseable {
+    final ServerSocket server;
+    public final List<byte[]> received = Collections.synchronizedList(new ArrayList<>());
+    public final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    public final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;
 
     // replay mode
-    volatile List<byte[]> replay;
+    public volatile List<byte[]> replay;
     // synthesized mode
     final Path snapshot;
     final List<String> listing;
-    volatile String db = "db0", uuid;
-    volatile int metaErrs, maxChunk = Integer.MAX_VALUE, cutAfterChunks = -1, changeUuidAfterChunks = -1;
-    volatile long bytesServed;
+    /** The dbs it serves {@code snapshot/} for (any other: kErr, as for a db the master lacks). */
+    public volatile java.util.Set<String> dbs = java.util.Set.of("db0");
+    public volatile String uuid;
+    public volatile int metaErrs, maxChunk = Integer.MAX_VALUE, cutAfterChunks = -1, changeUuidAfterChunks = -1;
+    public volatile long bytesServed;
     private int chunks;
 
-    FakeRsyncService(Path snapshot, List<String> listing, String uuid) throws IOException {
+    public FakeRsyncService(Path snapshot, List<String> listing, String uuid) throws IOException {
+        this(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), snapshot, listing, uuid);
+    }
+
+    /** Serves on {@code server} (a Pika master's port + 10001). */
+    public FakeRsyncService(ServerSocket server, Path snapshot, List<String> listing, String uuid) {
+        this.server = server;
         this.snapshot = snapshot;
         this.listing = listing;
         this.uuid = uuid;
@@ -51,13 +59,36 @@ final class FakeRsyncService implements AutoCloseable {
         thread.start();
     }
 
-    int port() {
+    /** Serves {@code versionDir/snapshot/} on {@code server} with the file list and uuid the master recorded in {@code dbsync.transcript.jsonl}. */
+    public static FakeRsyncService ofRecording(ServerSocket server, Path versionDir) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : Files.readAllLines(versionDir.resolve("dbsync.transcript.jsonl"))) {
+            var row = json.readTree(line);
+            if ("rsync".equals(row.path("conn").asText()) && "from_master".equals(row.path("dir").asText()) && row.has("hex")) {
+                byte[] frame = java.util.HexFormat.of().parseHex(row.get("hex").asText());
+                Response meta = RsyncMessages.parseResponse(Arrays.copyOfRange(frame, 4, frame.length));
+                return new FakeRsyncService(server, versionDir.resolve("snapshot"), meta.filenames(), meta.snapshotUuid());
+            }
+        }
+        throw new IllegalStateException("no RsyncService meta response in " + versionDir);
+    }
+
+    public int port() {
         return server.getLocalPort();
     }
 
     private void serve() {
         while (!server.isClosed()) {
             try (Socket s = server.accept()) {
+                serveConnection(s);
+            } catch (IOException e) {
+                if (!server.isClosed()) errors.add(e);
+            }
+        }
+    }
+
+    private void serveConnection(Socket s) {
+        try {
                 InputStream in = s.getInputStream();
                 OutputStream out = new BufferedOutputStream(s.getOutputStream());
                 byte[] req;
@@ -73,14 +104,13 @@ final class FakeRsyncService implements AutoCloseable {
             } catch (RuntimeException | AssertionError e) {
                 errors.add(e);
             }
-        }
     }
 
     private synchronized byte[] answer(Request r) throws IOException {
         requests.add(r);
         if (replay != null) return replay.get(received.size() - 1);
         if (r.type() == Type.META) {
-            if (!r.db().equals(db)) return RsyncMessages.encode(new Response(Type.META, r.readerIndex(), "", r.db(), 0, Status.ERR, null, null));
+            if (!dbs.contains(r.db())) return RsyncMessages.encode(new Response(Type.META, r.readerIndex(), "", r.db(), 0, Status.ERR, null, null));
             if (metaErrs > 0) {
                 metaErrs--;
                 return RsyncMessages.encode(new Response(Type.META, r.readerIndex(), "", r.db(), 0, Status.ERR, null, null));
