@@ -30,6 +30,7 @@ final class PikaPlan {
     static Map<String, Partition> plan(SyncOptions opt, SourceSpec.Pika spec) {
         var uri = spec.uri();
         String version = versionOf(opt, spec);
+        warnAboutBinlogRetention(opt, spec);
         PikaGeneration gen = PikaGeneration.of(version);
         List<String> dbs = dbsOf(spec, version);
         List<String> synced = dbs.stream().filter(d -> opt.filter().acceptsDb(indexOf(d))).toList();
@@ -40,6 +41,7 @@ final class PikaPlan {
             throw new io.ferry.cli.UserError("the Pika master has " + synced.size() + " dbs, and one AOF file cannot hold several streams; "
                     + "sync into a server, or pick one db with --db");
         }
+        requireTargetDbs(opt, synced);
         long targets = synced.stream().mapToInt(d -> opt.dbMap().applyAsInt(indexOf(d))).distinct().count();
         boolean disjoint = targets == synced.size(); // dbs merged into one target db may hold the same key
         Map<String, Partition> out = new LinkedHashMap<>();
@@ -54,6 +56,38 @@ final class PikaPlan {
         }
         LOG.info("source pika {} {}: {} (version {}), one partition per db", uri.hostPort(), gen, String.join(", ", synced), version);
         return out;
+    }
+
+    /** Fewer binlog files than this is the stock setting (10), which a long full sync easily outruns. */
+    private static final long FEW_BINLOG_FILES = 100;
+
+    /**
+     * A full sync continues from the dump's binlog position only if the master still has that
+     * binlog file when the dump is written: says so, in one line, when the master keeps few files.
+     */
+    private static void warnAboutBinlogRetention(SyncOptions opt, SourceSpec.Pika spec) {
+        try (RedisConnection c = RedisConnection.open(spec.uri(), opt.sourceTls(), Duration.ofSeconds(10))) {
+            Reply r = c.call("CONFIG", "GET", "expire-logs-nums");
+            if (r.isError() || r.asList().size() < 2) {
+                return; // CONFIG refused: nothing to say
+            }
+            long files = Long.parseLong(r.asList().get(1).asString().strip());
+            if (files < FEW_BINLOG_FILES) {
+                LOG.warn("the Pika master keeps only {} binlog files (expire-logs-nums): if the dump takes longer than writing them, the binlog continues "
+                        + "from a purged position and a new full sync follows; raise it first: config set expire-logs-nums 10000", files);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("could not read expire-logs-nums: {}", e.getMessage());
+        }
+    }
+
+    /** Refuses, before any partition writes, a db that would land in a db the target lacks. */
+    private static void requireTargetDbs(SyncOptions opt, List<String> dbs) {
+        try (io.ferry.target.Target t = opt.target().open(1)) {
+            for (String db : dbs) {
+                t.requireDb(opt.dbMap().applyAsInt(indexOf(db)), "Pika " + db);
+            }
+        }
     }
 
     private static String versionOf(SyncOptions opt, SourceSpec.Pika spec) {

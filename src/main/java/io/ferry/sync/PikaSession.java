@@ -63,6 +63,7 @@ public final class PikaSession implements Partition {
     private volatile StreamApplier applier;
     private volatile PikaLink link;
     private volatile String syncId = "?";
+    private volatile boolean dumpWithoutStreams;
 
     /** {@code disjoint}: no other partition writes into this db's target db (see {@link SnapshotApply}). */
     public PikaSession(SyncOptions opt, PikaSource source, String partition, boolean disjoint) {
@@ -118,6 +119,7 @@ public final class PikaSession implements Partition {
                 .counter("pika_expired_deletes", pika.translated(t -> t.expiredDeletes), "Binlog writes whose TTL had passed, applied as DEL (as the master did).")
                 .counter("pika_ttl_losses", pika.translated(t -> t.ttlLosses), "TTLs the target could not keep (KEEPTTL below Redis 6.0).")
                 .counter("pika_hll_strings", pika.translated(t -> t.hllStringsCopied), "Pika HyperLogLog values copied as plain strings (Redis PF* cannot read them).")
+                .flag("pika_dump_without_streams", dumpWithoutStreams, "The last dump came from Pika 3.5, which leaves streams out of it.")
                 .flag("second_full_sync_allowed", !opt.noSecondFullSync(), "Whether a lost stream may trigger another full sync.")
                 .build();
     }
@@ -285,6 +287,11 @@ public final class PikaSession implements Partition {
         Path dump = opt.stateDir().resolve("dump");
         pika.names().clear(); // a new dump registers its names afresh
         SnapshotInfo info = transfer(l, dump);
+        if (source.generation() == PikaGeneration.V3_5) {
+            dumpWithoutStreams = true;
+            LOG.warn("{}: Pika 3.5 leaves streams out of its dump (its own replicas lack them too): streams written before this full sync are not "
+                    + "copied, later stream writes are; ferry check lists what is missing", source.describe());
+        }
         long at = PikaPosition.of(info.filenum(), info.offset());
         boolean again = cp != null && Checkpoint.SNAPSHOT.equals(cp.phase()) || everIncremental;
         target.current().prepareFullSync(cp != null);
@@ -377,6 +384,9 @@ public final class PikaSession implements Partition {
         StreamApplier a = new StreamApplier(target.current(), partition, opt.onError(), syncId, from, source.dbIndex(), skip, opt.filter(), opt.dbMap(),
                 1000, () -> {});
         applier = a;
+        if (disjoint) {
+            a.ownsTargetDb();
+        }
         if (source.generation().multiTypeNames()) {
             a.tolerate("WRONGTYPE", argv -> pika.streamConflict(argv.length > 1 ? argv[1] : new byte[0]));
         }

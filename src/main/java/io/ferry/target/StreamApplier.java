@@ -123,6 +123,16 @@ public final class StreamApplier {
         this.translator = new CommandTranslator(target.features(), translations);
     }
 
+    private volatile boolean ownsTargetDb;
+
+    /**
+     * No other partition of the run writes this partition's target db (each db of a Pika master
+     * into its own db): its FLUSHDB erases only its own keys and goes through.
+     */
+    public void ownsTargetDb() {
+        ownsTargetDb = true;
+    }
+
     private record Tolerated(String code, java.util.function.Consumer<byte[][]> then) {}
 
     private volatile Tolerated tolerated;
@@ -531,7 +541,7 @@ public final class StreamApplier {
             filtered.increment(); // would touch keys outside the filter
             return;
         }
-        if (!partition.isEmpty() && (name.equals("FLUSHALL") || name.equals("FLUSHDB") || name.equals("SWAPDB"))) {
+        if (!partition.isEmpty() && (name.equals("FLUSHALL") || name.equals("FLUSHDB") && !ownsTargetDb || name.equals("SWAPDB"))) {
             String why = "source shard " + partition + " sent " + name + ", which on the target would also erase the other shards' keys";
             if (onError == OnError.SKIP) {
                 skipped(why + ": skipped");

@@ -70,7 +70,9 @@ public final class FakePikaMaster implements AutoCloseable {
     public final AtomicLong itemsSent = new AtomicLong();
     /** Close the replication connection once, after this many items were sent in total (-1: never). */
     public final AtomicLong cutAfterItems = new AtomicLong(-1);
-    /** TrySync from a position below this answers kSyncPointBePurged. */
+    /** A pause after each push, so that a test can act while the stream flows. */
+    public volatile long pushPauseMs;
+    /** TrySync from a position below this (other than a dump's) answers kSyncPointBePurged. */
     public final AtomicLong purgedBelow = new AtomicLong(Long.MIN_VALUE);
     /** The state SSCAN answers from (key -> members), for the 3.x SPOP re-read. */
     public final Map<String, List<String>> sets = new ConcurrentHashMap<>();
@@ -116,10 +118,14 @@ public final class FakePikaMaster implements AutoCloseable {
         return new FakePikaMaster(dir, version, "replication.transcript.jsonl", upTo, List.of("db0"), version.startsWith("3.3"));
     }
 
-    /** The multi-db master of {@code version} (3.5.5, 4.0.1): every db gets the recorded dump, then its own recorded items. */
-    public static FakePikaMaster multiDb(String version) throws IOException {
+    /**
+     * The multi-db master of {@code version} (3.5.5, 4.0.1): every db gets the recorded dump, then
+     * its own recorded items up to logic id {@code upTo} (logic ids are per db: 1–3 write
+     * {@code md:pre:dbN}, {@code md:k:dbN} and {@code md:h}; 4 is the FLUSHALL, one flushdb per db).
+     */
+    public static FakePikaMaster multiDb(String version, long upTo) throws IOException {
         Path dir = Fixtures.requirePikaDir(version);
-        return new FakePikaMaster(dir, version, "replication.multidb.transcript.jsonl", Long.MAX_VALUE, List.of("db0", "db1", "db2"), true);
+        return new FakePikaMaster(dir, version, "replication.multidb.transcript.jsonl", upTo, List.of("db0", "db1", "db2"), true);
     }
 
     public int port() {
@@ -270,7 +276,7 @@ public final class FakePikaMaster implements AutoCloseable {
         long last = its.isEmpty() ? dumpPosition.get(r.db()) : its.get(its.size() - 1).end();
         BinlogOffset master = PikaPosition.toOffset(last);
         InnerResponse.TrySyncReply code;
-        if (at < purgedBelow.get() || at < dumpPosition.get(r.db())) {
+        if (at < purgedBelow.get() && at != dumpPosition.get(r.db()) || at < dumpPosition.get(r.db())) {
             code = InnerResponse.TrySyncReply.SYNC_POINT_BE_PURGED;
         } else if (at > last) {
             code = InnerResponse.TrySyncReply.SYNC_POINT_LARGER;
@@ -332,6 +338,9 @@ public final class FakePikaMaster implements AutoCloseable {
                         }
                     }
                     write(out, InnerResponse.binlogPush(batch));
+                    if (pushPauseMs > 0) {
+                        Thread.sleep(pushPauseMs);
+                    }
                     idleSince = System.nanoTime();
                     long sent = itemsSent.addAndGet(batch.size());
                     long cut = cutAfterItems.get();

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * What a Pika recording says its master held ({@code snapshot.expected.json},
  * {@code replication.final.expected.json}), as the keys a Redis target should end with: one type
- * per name under a same-name policy, streams apart (a 3.5 dump has none), keys whose TTL has
+ * per name under a same-name policy, streams left out (a 3.5 dump has none), keys whose TTL has
  * passed by the wall clock left out (Ferry writes absolute expiry times).
  */
 public final class PikaExpected {
@@ -34,7 +34,9 @@ public final class PikaExpected {
         JsonNode root = JSON.readTree(json.toFile());
         Map<String, List<String>> typesOf = new LinkedHashMap<>();
         for (String t : TYPE_ORDER) {
-            root.path("types").path(t).fieldNames().forEachRemaining(k -> typesOf.computeIfAbsent(k, x -> new ArrayList<>()).add(t));
+            if (!t.equals("streams")) { // left out: no 3.5 dump holds them, and they are compared apart
+                root.path("types").path(t).fieldNames().forEachRemaining(k -> typesOf.computeIfAbsent(k, x -> new ArrayList<>()).add(t));
+            }
         }
         long now = System.currentTimeMillis() / 1000;
         Map<String, Key> out = new TreeMap<>();
@@ -50,7 +52,7 @@ public final class PikaExpected {
                 String key = i == 0 ? name : name + ":" + redisType(t);
                 JsonNode e = root.path("types").path(t).path(name);
                 Long ttl = e.path("ttl").isNull() || e.path("ttl").isMissingNode() ? null : e.get("ttl").asLong();
-                if (ttl != null && ttl < now + 60 || t.equals("streams")) {
+                if (ttl != null && ttl < now + 60) {
                     continue;
                 }
                 out.put(key, new Key(redisType(t), value(t, e.get("value")), ttl));
