@@ -64,6 +64,7 @@ public final class PikaSession implements Partition {
     private volatile PikaLink link;
     private volatile String syncId = "?";
     private volatile boolean dumpWithoutStreams;
+    private final java.util.concurrent.atomic.LongAdder malformed = new java.util.concurrent.atomic.LongAdder();
 
     /** {@code disjoint}: no other partition writes into this db's target db (see {@link SnapshotApply}). */
     public PikaSession(SyncOptions opt, PikaSource source, String partition, boolean disjoint) {
@@ -113,6 +114,7 @@ public final class PikaSession implements Partition {
                 .counter("reconnects", stats.reconnects.sum(), "Source link reconnections.")
                 .counter("snapshot_conflicts_skipped", stats.snapshotConflictsSkipped.sum(), "Snapshot keys already on the target, left as they were.")
                 .counter("pika_binlog_items", pika.items.sum(), "Binlog items received from the Pika master.")
+                .counter("pika_items_skipped", malformed.sum(), "Binlog items that could not be translated, skipped under --on-error skip.")
                 .counter("pika_type_conflicts", pika.typeConflicts(), "Names Pika holds in several types, resolved by --pika-type-conflict.")
                 .text("pika_type_conflict_names", String.join(",", pika.conflictNames()))
                 .counter("pika_refetches", pika.translated(t -> t.refetches), "Keys re-read from the master because their binlog item cannot be replayed (3.x SPOP).")
@@ -251,14 +253,21 @@ public final class PikaSession implements Partition {
             if (stopping.get()) {
                 return true;
             }
-            if (e instanceof io.ferry.source.pika.PikaRefusedException || e instanceof SyncStateException) {
-                throw e;
+            if (linkFailure(e)) {
+                throw new LinkLost(e.getMessage());
             }
-            throw new LinkLost(e.getMessage());
+            throw e; // a refusal, a protocol error, a local problem (the rsync daemon): one line, no retry
         } finally {
             link = null;
             l.close();
         }
+    }
+
+    /** The network failed (the master may be back in a moment), as opposed to a refusal or a local problem. */
+    private static boolean linkFailure(Exception e) {
+        return e instanceof java.net.SocketException || e instanceof java.net.SocketTimeoutException || e instanceof java.io.EOFException
+                || e instanceof io.ferry.resp.ConnectionLostException || e instanceof io.ferry.resp.ConnectFailedException
+                || e instanceof io.ferry.resp.RedisTimeoutException;
     }
 
     private void requireDb(InnerResponse.MetaSync meta) {
@@ -415,8 +424,20 @@ public final class PikaSession implements Partition {
                     break;
                 }
                 pika.items.increment();
-                List<ReplCommand> cmds = PikaCommands.of(translator.translate(r.item().argv(), r.item().execTime()), refetch, prev, r.end());
-                unacked.add(r.end());
+                List<io.ferry.source.pika.binlog.Action> actions;
+                try {
+                    actions = translator.translate(r.item().argv(), r.item().execTime());
+                } catch (io.ferry.source.pika.binlog.MalformedBinlogItemException e) {
+                    if (opt.onError() != io.ferry.target.OnError.SKIP) {
+                        throw new io.ferry.target.ApplyFailedException(source.describe() + ": binlog item ending at " + PikaPosition.describe(r.end())
+                                + " cannot be translated (" + e.getMessage() + "); use --on-error skip to count such items and go on");
+                    }
+                    malformed.increment();
+                    LOG.warn("{}: skipped binlog item ending at {}: {} (--on-error skip)", source.describe(), PikaPosition.describe(r.end()), e.getMessage());
+                    actions = List.of();
+                }
+                List<ReplCommand> cmds = PikaCommands.of(actions, refetch, prev, r.end());
+                unacked.add(r.end(), r.item().execTime());
                 for (ReplCommand c : cmds) {
                     a.apply(c);
                 }
@@ -520,6 +541,8 @@ public final class PikaSession implements Partition {
                     lastSend = now;
                 }
                 stats.appliedOffset.set(applied);
+                long oldest = unacked.oldestExecTime();
+                stats.lagSeconds = oldest < 0 ? 0 : Math.max(0, System.currentTimeMillis() / 1000.0 - oldest);
                 if (now - lastCheckpoint > ckEvery && a.failure() == null) {
                     lastCheckpoint = now;
                     saveCheckpoint(stats.replid.equals("-") ? "" : stats.replid, applied, false);
