@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param stringWindow bytes of a string read per round trip
  * @param parallel workers, each with its own connections to both sides
  * @param maxDiffs differences kept for rechecks and the report; more are only counted
+ * @param pika set when the source server is Pika: how it is listed and read, and the same-name policy
  */
 public record CheckOptions(
         Topology source,
@@ -37,7 +38,8 @@ public record CheckOptions(
         int chunk,
         int stringWindow,
         int parallel,
-        long maxDiffs) {
+        long maxDiffs,
+        PikaOrigin pika) {
 
     public CheckOptions {
         if ((source == null) == (sourceFile == null)) {
@@ -55,17 +57,22 @@ public record CheckOptions(
     public static CheckOptions of(Topology source, Path sourceFile, Topology target) {
         return new CheckOptions(source, TlsOptions.DEFAULT, sourceFile, target, TlsOptions.DEFAULT, Level.FULL,
                 Duration.ofSeconds(2), 3, Duration.ofSeconds(5), 0, 1.0, KeyFilter.ALL, 0, 100, 500, 256 * 1024, 4,
-                1_000_000);
+                1_000_000, null);
     }
 
     public CheckOptions withLevel(Level l) {
         return new CheckOptions(source, sourceTls, sourceFile, target, targetTls, l, ttlTolerance, rounds, interval, sample,
-                sampleRate, filter, qps, batch, chunk, stringWindow, parallel, maxDiffs);
+                sampleRate, filter, qps, batch, chunk, stringWindow, parallel, maxDiffs, pika);
     }
 
     public CheckOptions withRounds(int r, Duration every) {
         return new CheckOptions(source, sourceTls, sourceFile, target, targetTls, level, ttlTolerance, r, every, sample,
-                sampleRate, filter, qps, batch, chunk, stringWindow, parallel, maxDiffs);
+                sampleRate, filter, qps, batch, chunk, stringWindow, parallel, maxDiffs, pika);
+    }
+
+    public CheckOptions withPika(PikaOrigin p) {
+        return new CheckOptions(source, sourceTls, sourceFile, target, targetTls, level, ttlTolerance, rounds, interval, sample,
+                sampleRate, filter, qps, batch, chunk, stringWindow, parallel, maxDiffs, p);
     }
 
     public long ttlToleranceMs() {

@@ -13,6 +13,8 @@ import java.util.TreeMap;
  * @param rounds rounds run (fewer than asked when a round found nothing left to recheck)
  * @param firstRoundSeconds duration of the first, complete round
  * @param seconds duration of the whole check
+ * @param notes counts about the source that are not differences (a Pika source: HyperLogLog strings Redis cannot
+ *     read, TTLs Pika does not show, pairs left out by the same-name policy), by name
  */
 public record CheckResult(
         List<Difference> differences,
@@ -20,7 +22,8 @@ public record CheckResult(
         Map<Integer, Long> checked,
         int rounds,
         double firstRoundSeconds,
-        double seconds) {
+        double seconds,
+        Map<String, Long> notes) {
 
     public boolean identical() {
         return differences.isEmpty() && overflowed() == 0;

@@ -52,12 +52,13 @@ public final class CheckSession {
         if (opt.sourceIsFile() && !Files.isRegularFile(opt.sourceFile())) {
             throw new UserError("cannot read the source file " + opt.sourceFile() + ": no such file");
         }
-        Map<Integer, Long> sourceKeys = opt.sourceIsFile() ? Map.of() : keyspace("source", opt.source(), opt.sourceTls());
+        // Pika's INFO keyspace has no Redis-style lines (and is empty until INFO keyspace 1): no estimate from it
+        Map<Integer, Long> sourceKeys = opt.sourceIsFile() || opt.pika() != null ? Map.of() : keyspace("source", opt.source(), opt.sourceTls());
         Map<Integer, Long> targetKeys = keyspace("target", opt.target(), opt.targetTls());
         multiLookup = supportsMultiLookup(opt.target(), opt.targetTls());
         limiter = opt.qps() > 0 ? new RateLimiter(opt.qps()) : null;
 
-        long sourceTotal = opt.sourceIsFile() ? total(targetKeys) : total(sourceKeys);
+        long sourceTotal = opt.sourceIsFile() || opt.pika() != null ? total(targetKeys) : total(sourceKeys);
         Sampler sampler = sampler(sourceTotal);
         long estimate = (long) ((sourceTotal + total(targetKeys)) * sampler.rate());
         if (opt.sample() > 0) {
@@ -75,6 +76,8 @@ public final class CheckSession {
                 () -> String.format("%,d differing", recorder.diffs().size()))) {
             if (opt.sourceIsFile()) {
                 firstRoundFile(sampler);
+            } else if (opt.pika() != null) {
+                firstRoundPika(sampler);
             } else {
                 firstRoundServers(sampler);
             }
@@ -108,7 +111,7 @@ public final class CheckSession {
                     diffs.overflowed(), opt.maxDiffs()));
         }
         return new CheckResult(diffs.sorted(), diffs.overflowCounts(), recorder.checkedPerDb(), round, firstRound,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, recorder.notes());
     }
 
     /**
@@ -142,6 +145,39 @@ public final class CheckSession {
         });
         join(scans);
         pool.finish();
+    }
+
+    /**
+     * A Pika source: every (name, type) pair listed per type and compared under its target name; then, once every
+     * source pair is done (their target names are only known after each name's types were read), the target keys
+     * no pair produced are resolved on the source and compared.
+     */
+    private void firstRoundPika(Sampler sampler) {
+        KeyHashSet seen = new KeyHashSet(SEEN_KEYS_MAX);
+        WorkerPool sources = pool(seen);
+        PikaScanner scanner = new PikaScanner(opt.source().scanNodes().get(0), opt.sourceTls(), opt.pika(), limiter, opt.filter(),
+                sampler, opt.batch(), recorder, sources);
+        join(producer(sources, "ferry-check-pika-scan", () -> scanner.scan((db, type, names) ->
+                sources.submit(new Task(Task.Mode.PIKA_SOURCE_SCAN, db, names, null, type)))));
+        sources.finish();
+        if (seen.full()) {
+            LOG.info("more than {} source pairs: every further target key is looked up on the source", SEEN_KEYS_MAX);
+        }
+        WorkerPool targets = pool(seen);
+        KeyScanner target = new KeyScanner("target", opt.target(), opt.targetTls(), null, opt.filter(), sampler,
+                opt.batch(), recorder, targets);
+        join(producer(targets, "ferry-check-scan", () -> target.scan((db, keys) -> {
+            List<byte[]> unseen = new ArrayList<>();
+            for (byte[] k : keys) {
+                if (!seen.contains(KeyHash.of(db, k))) {
+                    unseen.add(k);
+                }
+            }
+            if (!unseen.isEmpty()) {
+                targets.submit(new Task(Task.Mode.PIKA_TARGET_SCAN, db, unseen, null));
+            }
+        })));
+        targets.finish();
     }
 
     private void firstRoundFile(Sampler sampler) {
@@ -207,7 +243,8 @@ public final class CheckSession {
         byDb.forEach((db, all) -> {
             for (int from = 0; from < all.size(); from += opt.batch()) {
                 List<byte[]> batch = new ArrayList<>(all.subList(from, Math.min(all.size(), from + opt.batch())));
-                pool.submit(new Task(Task.Mode.RECHECK, db, batch, sourceAbsent ? absent(batch) : null));
+                pool.submit(opt.pika() != null ? new Task(Task.Mode.PIKA_RECHECK, db, batch, null)
+                        : new Task(Task.Mode.RECHECK, db, batch, sourceAbsent ? absent(batch) : null));
             }
         });
     }
@@ -221,11 +258,28 @@ public final class CheckSession {
     }
 
     private WorkerPool pool() {
+        return pool(null);
+    }
+
+    /** {@code seen}: where a Pika source scan records the target names it produced (null otherwise). */
+    private WorkerPool pool(KeyHashSet seen) {
         boolean screen = opt.level() == Level.KEYS && !opt.filter().filtersTypes();
         return new WorkerPool(opt.parallel(), () -> {
             SidePipes s = opt.sourceIsFile() ? null : new SidePipes("source", opt.source(), opt.sourceTls(), limiter);
             SidePipes t = new SidePipes("target", opt.target(), opt.targetTls(), null);
-            return new Worker(new PairComparer(s, t, opt, multiLookup), recorder, screen);
+            Worker w = new Worker(new PairComparer(s, t, opt, multiLookup), recorder, screen);
+            if (opt.pika() != null) {
+                w.withPika(new PikaReader(s, opt.pika(), opt.level(), opt.stringWindow(), opt.chunk(), recorder), hashes -> {
+                    if (seen != null) {
+                        synchronized (seen) {
+                            for (long h : hashes) {
+                                seen.add(h);
+                            }
+                        }
+                    }
+                });
+            }
+            return w;
         }, "ferry-check");
     }
 

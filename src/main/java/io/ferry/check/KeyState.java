@@ -16,6 +16,10 @@ final class KeyState {
     static final long NO_EXPIRY = -1;
 
     final byte[] key;
+    /** The name the source holds the value under (a Pika source: the target name may carry a {@code :type} suffix). */
+    byte[] sourceKey;
+    /** The source cannot tell this key's TTL (a Pika type other than its name's first): TTLs are not compared. */
+    boolean ttlUnknown;
     /** Whether the key exists. */
     boolean present;
     /** null when the key does not exist, or while its type is not known yet. */
@@ -45,6 +49,7 @@ final class KeyState {
 
     KeyState(byte[] key) {
         this.key = key;
+        this.sourceKey = key;
     }
 
     static KeyState absent(byte[] key) {

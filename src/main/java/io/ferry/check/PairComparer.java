@@ -134,7 +134,7 @@ final class PairComparer {
                     out[i] = value(db, s[i], t[i], m);
                 } else if (s[i].size <= chunk) {
                     whole.add(i);
-                } else if (fromServer) {
+                } else if (src != null) { // a server source (a Pika source's states come preset)
                     big.add(i);
                 } else {
                     throw new IllegalStateException("a big value from a file must be compared while it is read");
@@ -196,7 +196,7 @@ final class PairComparer {
     }
 
     private Mismatch compareBig(int db, KeyState s) {
-        SourceCursor cursor = new SourceCursor(s.type, s.key, s.size, chunk, window);
+        SourceCursor cursor = new SourceCursor(s.type, s.sourceKey, s.size, chunk, window);
         src.db(db);
         tgt.db(db);
         cursor.queue(src);
@@ -258,7 +258,7 @@ final class PairComparer {
     }
 
     private Verdict ttlOrSame(int db, KeyState s, KeyState t) {
-        if (!ttlDiffers(s, t)) {
+        if (s.ttlUnknown || !ttlDiffers(s, t)) {
             return Verdict.SAME;
         }
         return Verdict.of(new Difference(db, s.key, Kind.TTL, ttl(s), ttl(t)));

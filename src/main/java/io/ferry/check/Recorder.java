@@ -11,6 +11,14 @@ final class Recorder {
     /** Keys gone through in the first round, for the progress display. */
     final LongAdder progress = new LongAdder();
     private volatile DiffSet diffs;
+    private final ConcurrentHashMap<String, LongAdder> notes = new ConcurrentHashMap<>();
+
+    /** Notes about a Pika source (counts beside the differences; they do not make the check fail). */
+    static final String PIKA_HLL = "pika_hll_strings";
+    static final String TTL_NOT_READABLE = "ttl_not_readable";
+    static final String MULTI_TYPE_PAIRS = "multi_type_pairs";
+    static final String LEFT_OUT_BY_POLICY = "left_out_by_policy";
+    static final String STREAMS_NOT_LISTED = "streams_not_listed";
 
     Recorder(DiffSet first) {
         this.diffs = first;
@@ -31,6 +39,16 @@ final class Recorder {
         if (v.difference() != null) {
             diffs.add(v.difference());
         }
+    }
+
+    void note(String what) {
+        notes.computeIfAbsent(what, x -> new LongAdder()).increment();
+    }
+
+    Map<String, Long> notes() {
+        Map<String, Long> out = new TreeMap<>();
+        notes.forEach((k, n) -> out.put(k, n.sum()));
+        return out;
     }
 
     void checked(int db) {

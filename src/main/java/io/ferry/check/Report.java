@@ -81,6 +81,13 @@ public final class Report {
             }
             g.writeEndObject();
             g.writeEndObject();
+            if (!r.notes().isEmpty()) {
+                g.writeObjectFieldStart("source_notes"); // counts that are not differences (a Pika source)
+                for (Map.Entry<String, Long> e : r.notes().entrySet()) {
+                    g.writeNumberField(e.getKey(), e.getValue());
+                }
+                g.writeEndObject();
+            }
             g.writeArrayFieldStart("differences");
             for (Difference d : r.differences()) {
                 g.writeStartObject();

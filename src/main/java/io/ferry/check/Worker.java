@@ -13,6 +13,8 @@ final class Worker implements AutoCloseable {
     private final PairComparer comparer;
     private final Recorder recorder;
     private final boolean screenSourceScan;
+    private PikaReader pika;
+    private java.util.function.Consumer<long[]> seen;
 
     /**
      * {@code screenSourceScan}: at level keys without a type filter, keys scanned on the source are first screened
@@ -24,8 +26,26 @@ final class Worker implements AutoCloseable {
         this.screenSourceScan = screenSourceScan;
     }
 
+    /** A Pika source: its reader, and where the hashes of the target names its scan produced go. */
+    Worker withPika(PikaReader reader, java.util.function.Consumer<long[]> seenTargets) {
+        this.pika = reader;
+        this.seen = seenTargets;
+        return this;
+    }
+
     void run(Task task) {
         switch (task.mode()) {
+            case PIKA_SOURCE_SCAN -> {
+                PikaReader.Pairs p = pika.scanned(task.db(), task.pikaType(), task.keys());
+                long[] hashes = new long[p.targetNames().size()];
+                for (int i = 0; i < hashes.length; i++) {
+                    hashes[i] = KeyHash.of(task.db(), p.targetNames().get(i));
+                }
+                seen.accept(hashes);
+                compare(task.db(), p.targetNames(), p.states(), true);
+            }
+            case PIKA_TARGET_SCAN -> compare(task.db(), task.keys(), pika.resolve(task.db(), task.keys(), true), true);
+            case PIKA_RECHECK -> compare(task.db(), task.keys(), pika.resolve(task.db(), task.keys(), false), false);
             case SOURCE_SCAN -> {
                 if (screenSourceScan) {
                     List<byte[]> absent = lacking(comparer.target(), task.db(), task.keys());

@@ -212,7 +212,7 @@ class CheckIT {
         CheckOptions opt = CheckOptions.of(Topology.standalone(source.uri()), null, Topology.standalone(target.uri()))
                 .withRounds(3, java.time.Duration.ofMillis(1500));
         opt = new CheckOptions(opt.source(), opt.sourceTls(), null, opt.target(), opt.targetTls(), opt.level(),
-                java.time.Duration.ofMillis(200), opt.rounds(), opt.interval(), 0, 1.0, opt.filter(), 0, 100, 500, 256 * 1024, 2, 1000);
+                java.time.Duration.ofMillis(200), opt.rounds(), opt.interval(), 0, 1.0, opt.filter(), 0, 100, 500, 256 * 1024, 2, 1000, null);
         Map<Integer, List<String>> perRound = new HashMap<>();
         CheckResult result = new CheckSession(opt).onRoundEnd((round, differing) -> perRound.put(round,
                 differing.stream().map(d -> new String(d.key(), StandardCharsets.UTF_8) + ":" + d.kind().label()).sorted().toList())).run();
