@@ -71,6 +71,11 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--target-db", paramLabel = "N", description = "Write every key into this target db.")
     Integer targetDb;
 
+    @Option(names = "--target-at-least-once", description = "Accept at-least-once delivery into a target without transactions (Pika 3.3): "
+            + "each batch and its checkpoint are written one after the other, so a crash may apply the last batches again on resume. "
+            + "Without it such a target is refused at start.")
+    boolean targetAtLeastOnce;
+
     @Option(names = "--no-second-full-sync", description = "Stop instead of starting a new full sync when the source cannot continue the stream.")
     boolean noSecondFullSync;
 
@@ -131,7 +136,8 @@ public final class SyncCommand implements Callable<Integer> {
         SyncOptions opt = new SyncOptions(first, sourceTls.toOptions(),
                 io.ferry.sync.TargetSpec.parse(target, tls.toOptions()), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
                 noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
-                statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor), onUnsupported);
+                statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor), onUnsupported,
+                targetAtLeastOnce);
         io.ferry.sync.SyncCoordinator session = io.ferry.sync.SyncCoordinator.planSources(opt, sources);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -24,9 +24,14 @@ public final class CommandTranslator {
     private final StreamTranslations streams;
 
     public CommandTranslator(TargetFeatures target, TranslationStats stats) {
+        this(target, stats, System::currentTimeMillis);
+    }
+
+    /** {@code clock}: the time relative TTLs are computed from (where the target takes no absolute one). */
+    public CommandTranslator(TargetFeatures target, TranslationStats stats, java.util.function.LongSupplier clock) {
         this.target = target;
         this.stats = stats;
-        this.strings = new StringTranslations(target, stats);
+        this.strings = new StringTranslations(target, stats, clock);
         this.hashes = new HashTranslations(target, stats);
         this.streams = new StreamTranslations(target, stats);
     }
@@ -48,6 +53,8 @@ public final class CommandTranslator {
                 return target.redis84Strings() ? null : strings.msetex(argv);
             case "DELEX":
                 return target.redis84Strings() ? null : strings.delex(argv);
+            case "PEXPIREAT", "EXPIREAT", "PEXPIRE":
+                return target.pika() ? strings.pikaExpiry(name, argv) : null;
             case "UNLINK":
                 return target.unlink() ? null : strings.unlink(argv);
             case "HSET":

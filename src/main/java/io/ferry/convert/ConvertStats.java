@@ -33,6 +33,8 @@ public final class ConvertStats {
     public final LongAdder moduleKeysSkipped = new LongAdder();
     /** Function libraries a target older than 7.0 cannot hold. */
     public final LongAdder functionsRefused = new LongAdder();
+    /** TTLs after 2038-01-19 written as that day's last second (Pika 3.x holds no later expiry). */
+    public final LongAdder clampedTtls = new LongAdder();
 
     /** One line per kind of data the target did not get, for the run's summary (empty when nothing was lost). */
     public List<String> losses() {
@@ -47,6 +49,7 @@ public final class ConvertStats {
         }
         line(out, lostArrays, "%,d arrays were not written: the target has no array type (Redis 8.8+)");
         line(out, droppedKeyMetadata, "%,d keys had module key metadata (Redis 8.6+ KEY_META), which was not carried over");
+        line(out, clampedTtls, "%,d TTLs ended after 2038-01-19, later than Pika 3.x can hold (it would delete the key): they expire at 2038-01-19T03:14:07Z");
         line(out, moduleKeysSkipped, "%,d module keys were left out (--on-unsupported skip): the target cannot take their module values");
         return out;
     }

@@ -12,6 +12,15 @@ public interface KeyCommands {
     /** Loads a function library ({@code FUNCTION LOAD [REPLACE] code}); "already exists" is a conflict. */
     void sendFunction(byte[][] argv);
 
+    /**
+     * Looks {@code key} up on the target before anything of it is written (a target without an
+     * atomic conflict check: Pika), waiting for the answer; a name in use is a conflict (counted
+     * under skip, the run stops under fail). Returns whether the key may be written.
+     */
+    default boolean claimAbsent(int db, KeyHeader key) {
+        return true;
+    }
+
     /** Throws when an earlier reply has failed the run, so the source stops early. */
     default void checkHealthy() {}
 }

@@ -122,6 +122,9 @@ public final class SnapshotConverter implements RdbHandler {
             stats.droppedKeyMetadata.increment(); // it precedes the value: RESTORE payloads here never carry it
         }
         boolean big = raw.size() > opt.bigKeyBytes() || !raw.inMemory();
+        if (!claimName(db, h)) {
+            return;
+        }
         if (h.rdbType == RdbType.STRING && !big && target.setWithOptions()) {
             setString(db, h, raw, now);
             return;
@@ -145,6 +148,25 @@ public final class SnapshotConverter implements RdbHandler {
     }
 
     private boolean targetHasModules = true;
+
+    /**
+     * On Pika, whether the key may be written. Pika has no RENAMENX (the typed path's atomic
+     * conflict check) and up to 3.5 keeps one value per type under a name, so SET NX or HSET never
+     * notice a value of another type there: unless no conflict is possible (an empty target, one
+     * source) or the policy replaces, the name is looked up first with EXISTS, which counts every
+     * type (a round trip per key). A name in use is a conflict under --on-conflict, whatever its
+     * type. Under replace the name is emptied with DEL (every type of it) before the write.
+     */
+    private boolean claimName(int db, KeyHeader h) {
+        if (!target.pika()) {
+            return true;
+        }
+        if (opt.onConflict() == ConflictPolicy.REPLACE) {
+            out.send(db, h, new byte[][] {Args.b("DEL"), h.key}, Expect.STEP);
+            return true;
+        }
+        return opt.bulkStrings() || out.claimAbsent(db, h);
+    }
 
     /**
      * The target has no module loaded (MODULE LIST is empty): no module value can be restored
@@ -183,8 +205,12 @@ public final class SnapshotConverter implements RdbHandler {
 
     private static final byte[] SET = Args.b("SET");
     private static final byte[] NX = Args.b("NX");
-    private static final byte[] PX = Args.b("PX");
-    private static final byte[] PXAT = Args.b("PXAT");
+
+    private void countClamped(KeyHeader h) {
+        if (TtlCommands.clamped(target, h.expireAtMs)) {
+            stats.clampedTtls.increment();
+        }
+    }
 
     /**
      * A plain string goes as SET, which costs the target far less than RESTORE (no payload to
@@ -192,7 +218,9 @@ public final class SnapshotConverter implements RdbHandler {
      */
     private void setString(int db, KeyHeader h, RawValue raw, long now) {
         byte[] value = RdbStrings.decode(raw.bytes(), 1);
-        if (opt.bulkStrings() && !target.clusterMode() && h.expireAtMs == KeyHeader.NO_EXPIRE) { // an MSET spans slots
+        // an MSET spans slots; on Pika under replace each name's DEL went on its own lane, before it
+        if (opt.bulkStrings() && !target.clusterMode() && h.expireAtMs == KeyHeader.NO_EXPIRE
+                && !(target.pika() && opt.onConflict() == ConflictPolicy.REPLACE)) {
             bulk(db, h, value);
             return;
         }
@@ -204,9 +232,10 @@ public final class SnapshotConverter implements RdbHandler {
         argv[2] = value;
         int i = 3;
         if (ttl) {
-            boolean abs = target.setPxat();
-            argv[i++] = abs ? PXAT : PX;
-            argv[i++] = Args.b(abs ? h.expireAtMs : Math.max(1, h.expireAtMs - now));
+            byte[][] o = TtlCommands.setOptions(target, h.expireAtMs, now);
+            argv[i++] = o[0];
+            argv[i++] = o[1];
+            countClamped(h);
         }
         if (nx) {
             argv[i] = NX;
@@ -307,7 +336,10 @@ public final class SnapshotConverter implements RdbHandler {
             stats.expiredKeys.increment();
             return;
         }
-        typed(dbMap.applyAsInt(h.db), h, elements, now);
+        int db = dbMap.applyAsInt(h.db);
+        if (claimName(db, h)) {
+            typed(db, h, elements, now);
+        }
     }
 
     private void typed(int db, KeyHeader h, RawValue raw, long now) {
@@ -329,7 +361,7 @@ public final class SnapshotConverter implements RdbHandler {
         byte[] dest = tmp != null ? tmp : h.key;
         if (tmp != null) {
             out.send(db, h, new byte[][] {Args.b("DEL"), tmp}, Expect.STEP); // leftovers of an interrupted run
-        } else if (opt.onConflict() == ConflictPolicy.REPLACE) {
+        } else if (opt.onConflict() == ConflictPolicy.REPLACE && !target.pika()) { // claimName deleted it on Pika
             out.send(db, h, new byte[][] {Args.b("DEL"), h.key}, Expect.STEP);
         }
         TypedWriter w = new TypedWriter(dest, target, argv -> out.send(db, h, argv, Expect.STEP), opt.batchElements(), opt.batchBytes(), now);
@@ -350,7 +382,8 @@ public final class SnapshotConverter implements RdbHandler {
             return;
         }
         if (h.expireAtMs != KeyHeader.NO_EXPIRE) {
-            out.send(db, h, new byte[][] {Args.b("PEXPIREAT"), k.dest(), Args.b(h.expireAtMs)}, Expect.STEP);
+            out.send(db, h, TtlCommands.expireAt(target, k.dest(), h.expireAtMs, clock.getAsLong()), Expect.STEP);
+            countClamped(h);
         }
         if (tmp == null) {
             out.send(db, h, new byte[][] {Args.b("PING")}, Expect.DONE);
@@ -383,7 +416,11 @@ public final class SnapshotConverter implements RdbHandler {
                     stats.expiredKeys.increment();
                     return null;
                 }
-                current = startTyped(dbMap.applyAsInt(h.db), h, now);
+                int db = dbMap.applyAsInt(h.db);
+                if (!claimName(db, h)) {
+                    return null;
+                }
+                current = startTyped(db, h, now);
                 return current.writer();
             }
 

@@ -16,8 +16,11 @@ final class StringTranslations extends TranslationRules {
     static final String SET_KEEPTTL = "local t = redis.call('PTTL', KEYS[1]) redis.call('SET', KEYS[1], ARGV[1])"
             + " if t > 0 then redis.call('PEXPIRE', KEYS[1], t) end return 1";
 
-    StringTranslations(TargetFeatures target, TranslationStats stats) {
+    private final java.util.function.LongSupplier clock;
+
+    StringTranslations(TargetFeatures target, TranslationStats stats, java.util.function.LongSupplier clock) {
         super(target, stats);
+        this.clock = clock;
     }
 
     /** How a SET or MSETEX sets the TTL: absolute (pxat ≥ 0), kept, relative (EX/PX n), or cleared. */
@@ -63,8 +66,12 @@ final class StringTranslations extends TranslationRules {
         if (!lacks) {
             return null;
         }
+        List<byte[][]> out = set(a[1], a[2], e);
+        if (out == null) {
+            return Translation.inexact("SET … KEEPTTL: " + target.describe() + " has no KEEPTTL and no scripts to keep the TTL");
+        }
         stats.translated("SET options→SET");
-        return Translation.to(set(a[1], a[2], e));
+        return Translation.to(out);
     }
 
     /** MSETEX n k v … [NX|XX] [EX|PX|EXAT|PXAT t|KEEPTTL] → one SET per key, in one transaction. */
@@ -89,7 +96,11 @@ final class StringTranslations extends TranslationRules {
         }
         List<byte[][]> out = new ArrayList<>();
         for (int i = 2; i < opts; i += 2) {
-            out.addAll(set(a[i], a[i + 1], e));
+            List<byte[][]> one = set(a[i], a[i + 1], e);
+            if (one == null) {
+                return Translation.inexact("MSETEX … KEEPTTL: " + target.describe() + " has no KEEPTTL and no scripts to keep the TTL");
+            }
+            out.addAll(one);
         }
         stats.translated("MSETEX→SET");
         return Translation.to(out);
@@ -109,8 +120,39 @@ final class StringTranslations extends TranslationRules {
         return Translation.to(del);
     }
 
+    /**
+     * An expiry of the stream on Pika (see {@link TtlCommands}): PEXPIREAT never reaches 4.0 (it
+     * deletes the key there), 3.x gets whole seconds rounded up and nothing after 2038. A time
+     * already past deletes the key, as on the source.
+     */
+    Translation pikaExpiry(String name, byte[][] a) {
+        if (a.length != 3) {
+            return null; // NX/XX/GT/LT: Pika has none; it says so itself
+        }
+        long n = num(a[2]);
+        long now = clock.getAsLong();
+        long at = name.equals("PEXPIREAT") ? n : name.equals("EXPIREAT") ? n * 1000 : now + n;
+        if (name.equals("EXPIREAT") && !TtlCommands.clamped(target, at) || name.equals("PEXPIRE") && !target.secondsTtl()) {
+            return null; // taken as it is
+        }
+        if (at <= now) {
+            stats.translated(name + " in the past→DEL");
+            return Translation.to(argv("DEL", a[1]));
+        }
+        byte[][] out = TtlCommands.expireAt(target, a[1], at, now);
+        stats.translated(name + "→" + new String(out[0], java.nio.charset.StandardCharsets.US_ASCII)
+                + (TtlCommands.clamped(target, at) ? " (clamped to 2038-01-19)" : ""));
+        return Translation.to(out);
+    }
+
     /** SET k v with expiry {@code e}, in what the target takes. */
     private List<byte[][]> set(byte[] k, byte[] v, Expiry e) {
+        if (e.pxat() >= 0 && target.pika()) {
+            return List.<byte[][]>of(argv("SET", k, v, TtlCommands.setOptions(target, e.pxat(), clock.getAsLong())));
+        }
+        if (e.keep() && target.pika()) {
+            return null; // neither KEEPTTL nor a script to keep the TTL: no exact translation
+        }
         if (e.pxat() >= 0) {
             return target.setPxat() ? List.<byte[][]>of(argv("SET", k, v, "PXAT", Long.toString(e.pxat())))
                     : List.<byte[][]>of(argv("SET", k, v), argv("PEXPIREAT", k, Long.toString(e.pxat())));

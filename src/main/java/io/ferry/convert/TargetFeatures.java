@@ -28,6 +28,9 @@ public record TargetFeatures(
 
     /** The RDB version a server writes and accepts, by release. */
     static int rdbVersionFor(String product, int major, int minor) {
+        if (product.equals("pika")) {
+            return 0; // no RESTORE at all (recorded: "unknown command"): every key goes typed
+        }
         if (product.equals("valkey")) {
             return major >= 9 ? 80 : 11;
         }
@@ -76,77 +79,77 @@ public record TargetFeatures(
 
     /** RESTORE … ABSTTL (Redis 5.0+). */
     public boolean restoreAbsTtl() {
-        return product.equals("valkey") || atLeast(5, 0);
+        return !pika() && (product.equals("valkey") || atLeast(5, 0));
     }
 
     /** RESTORE … REPLACE (Redis 3.0+). */
     public boolean restoreReplace() {
-        return product.equals("valkey") || atLeast(3, 0);
+        return !pika() && (product.equals("valkey") || atLeast(3, 0));
     }
 
     /** SET … NX PX (Redis 2.6.12+; every target Ferry supports from 2.8 on). */
     public boolean setWithOptions() {
-        return product.equals("valkey") || atLeast(2, 8);
+        return pika() || product.equals("valkey") || atLeast(2, 8);
     }
 
     /** SET … PXAT, an absolute expiry (Redis 6.2+). */
     public boolean setPxat() {
-        return product.equals("valkey") || atLeast(6, 2);
+        return !pika() && (product.equals("valkey") || atLeast(6, 2));
     }
 
     /** HSET with several field/value pairs (Redis 4.0+; HMSET before). */
     public boolean multiFieldHset() {
-        return product.equals("valkey") || atLeast(4, 0);
+        return !pika() && (product.equals("valkey") || atLeast(4, 0)); // Pika: HMSET
     }
 
     /** Variadic RPUSH/SADD/ZADD (Redis 2.4+). */
     public boolean variadic() {
-        return product.equals("valkey") || atLeast(2, 4);
+        return pika() || product.equals("valkey") || atLeast(2, 4);
     }
 
     /** HPEXPIREAT for hash-field TTLs (Redis 7.4+; Valkey 9+). */
     public boolean hashFieldTtl() {
-        return product.equals("valkey") ? major >= 9 : atLeast(7, 4);
+        return !pika() && (product.equals("valkey") ? major >= 9 : atLeast(7, 4));
     }
 
     /** XSETID … ENTRIESADDED … MAXDELETEDID and XGROUP CREATE … ENTRIESREAD (Redis 7.0+). */
     public boolean streamCounters() {
-        return product.equals("valkey") || atLeast(7, 0);
+        return !pika() && (product.equals("valkey") || atLeast(7, 0));
     }
 
     /** XGROUP CREATECONSUMER (Redis 6.2+). */
     public boolean createConsumer() {
-        return product.equals("valkey") || atLeast(6, 2);
+        return !pika() && (product.equals("valkey") || atLeast(6, 2));
     }
 
     /** SET … KEEPTTL (Redis 6.0+). */
     public boolean setKeepTtl() {
-        return product.equals("valkey") || atLeast(6, 0);
+        return !pika() && (product.equals("valkey") || atLeast(6, 0));
     }
 
     /** SET … GET (Redis 6.2+). */
     public boolean setGet() {
-        return product.equals("valkey") || atLeast(6, 2);
+        return !pika() && (product.equals("valkey") || atLeast(6, 2));
     }
 
     /** UNLINK (Redis 4.0+). */
     public boolean unlink() {
-        return product.equals("valkey") || atLeast(4, 0);
+        return !pika() && (product.equals("valkey") || atLeast(4, 0)); // Pika: DEL, which it surely has
     }
 
     /** HSETEX and HGETEX (Redis 8.0+; Valkey 9.0+). */
     public boolean hsetex() {
-        return product.equals("valkey") ? major >= 9 : atLeast(8, 0);
+        return !pika() && (product.equals("valkey") ? major >= 9 : atLeast(8, 0));
     }
 
     /** HGETDEL (Redis 8.0+; Valkey 9.1+). */
     public boolean hgetdel() {
-        return product.equals("valkey") ? atLeast(9, 1) : atLeast(8, 0);
+        return !pika() && (product.equals("valkey") ? atLeast(9, 1) : atLeast(8, 0));
     }
 
     /** SET … IFEQ (Redis 8.4+; Valkey 8.1+). */
     public boolean setIfEq() {
-        return product.equals("valkey") ? atLeast(8, 1) : atLeast(8, 4);
+        return !pika() && (product.equals("valkey") ? atLeast(8, 1) : atLeast(8, 4));
     }
 
     /** SET … IFNE/IFDEQ/IFDNE, DELEX and MSETEX (Redis 8.4+; not Valkey). */
@@ -174,12 +177,53 @@ public record TargetFeatures(
 
     /** The AR* array commands and type (Redis 8.8+). */
     public boolean arrays() {
-        return !product.equals("valkey") && rdbVersion >= 14;
+        return product.equals("redis") && rdbVersion >= 14;
     }
 
     /** XADD … IDMP/IDMPAUTO, XCFGSET, XIDMPRECORD (Redis 8.6+; not Valkey). */
     public boolean streamIdmp() {
         return product.equals("redis") && atLeast(8, 6);
+    }
+
+    /** A Pika server (any version): no DUMP/RESTORE, no scripts, no RENAME; seconds or milliseconds TTLs by generation. */
+    public boolean pika() {
+        return product.equals("pika");
+    }
+
+    /**
+     * MULTI/EXEC, which a lane batch and its checkpoint need for exactly-once: every Redis and
+     * Valkey; Pika from 3.5 (3.3 has none: the Pika target of 3.3 takes a sync at-least-once only).
+     */
+    public boolean transactions() {
+        return !pika() || atLeast(3, 5);
+    }
+
+    /** EVAL/EVALSHA/FUNCTION (Pika has no scripting). */
+    public boolean scripts() {
+        return !pika();
+    }
+
+    /** Streams (XADD …): Pika from 3.5. */
+    public boolean streams() {
+        return !pika() || atLeast(3, 5);
+    }
+
+    /**
+     * Pika 3.x keeps expiries as whole seconds in a signed 32-bit field: PEXPIRE/PEXPIREAT are cut to
+     * the second below, and a time after 2038-01-19 wraps and deletes the key (recorded on 3.5.5).
+     */
+    public boolean secondsTtl() {
+        return pika() && major < 4;
+    }
+
+    /** The latest expiry (unix ms) the target can hold without losing the key. */
+    public long latestExpiryMs() {
+        return secondsTtl() ? Integer.MAX_VALUE * 1000L : Long.MAX_VALUE;
+    }
+
+    /** PEXPIREAT as Redis means it: not on Pika 4.0, whose PEXPIREAT with a future time deletes the key (recorded, 4.0.1). */
+    public boolean pexpireAt() {
+        return !pika();
     }
 
     public String describe() {

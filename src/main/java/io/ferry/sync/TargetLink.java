@@ -29,6 +29,17 @@ final class TargetLink implements AutoCloseable {
     static TargetLink open(SyncOptions opt, SyncStats stats, BooleanSupplier stopping) {
         TargetLink l = new TargetLink(opt, stats, stopping);
         l.target = l.connect();
+        io.ferry.convert.TargetFeatures f = l.target.features();
+        if (!f.transactions()) {
+            if (!opt.targetAtLeastOnce()) {
+                l.close();
+                throw new io.ferry.OperatorException("the target " + opt.target().redacted() + " (" + f.describe() + ") has no MULTI/EXEC, so a batch "
+                        + "and its checkpoint cannot be written together and exactly-once is impossible; use --target-at-least-once to accept "
+                        + "that a crash may apply the last batches again, or a target with transactions (Pika 3.5+)");
+            }
+            LOG.warn("target {} ({}) has no transactions: at-least-once (--target-at-least-once), a crash may apply the last batches again",
+                    opt.target().redacted(), f.describe());
+        }
         return l;
     }
 

@@ -63,6 +63,56 @@ public final class KeyApplier implements KeyCommands {
         target.laneFor(key.key).send(db, argv, new Outcome(db, st, argv, expect));
     }
 
+    /**
+     * EXISTS on the key's lane (after what that lane already carries, so an earlier file's key of
+     * the same name is seen), waited for: a name in use follows the conflict policy.
+     */
+    @Override
+    public boolean claimAbsent(int db, KeyHeader key) {
+        requireDb(db, key.db);
+        stats.commandsSent.increment();
+        java.util.concurrent.CompletableFuture<Reply> answer = new java.util.concurrent.CompletableFuture<>();
+        Lane lane = target.laneFor(key.key);
+        lane.send(db, new byte[][] {io.ferry.convert.Args.b("EXISTS"), key.key}, new ReplyCallback() {
+            @Override
+            public void onReply(Reply r) {
+                answer.complete(r);
+            }
+
+            @Override
+            public void onFailure(Throwable cause) {
+                answer.completeExceptionally(cause);
+            }
+        });
+        lane.flush();
+        Reply r;
+        try {
+            r = answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApplyFailedException("interrupted while looking up key '" + RdbReader.printable(key.key) + "' on the target");
+        } catch (java.util.concurrent.ExecutionException e) {
+            targetLost = true;
+            fail("lost the target while looking up key '" + RdbReader.printable(key.key) + "': " + e.getCause().getMessage());
+            throw new ApplyFailedException(firstFailure.get());
+        }
+        if (r.isError()) {
+            fail("the target rejected EXISTS for key '" + RdbReader.printable(key.key) + "' (db " + db + "): " + ((Reply.Error) r).message());
+            throw new ApplyFailedException(firstFailure.get());
+        }
+        if (r.asLong() == 0) {
+            return true;
+        }
+        if (policy == ConflictPolicy.SKIP) {
+            stats.conflictsSkipped.increment();
+            return false;
+        }
+        stats.keysFailed.increment();
+        fail("key '" + RdbReader.printable(key.key) + "' (db " + db + ") already exists on the target (--on-conflict fail); "
+                + "use --on-conflict replace to overwrite or skip to keep it");
+        throw new ApplyFailedException(firstFailure.get());
+    }
+
     /** Outcome of one key so far; touched only by its lane's reader thread. */
     private static final class KeyState {
         final KeyHeader header;

@@ -21,6 +21,7 @@ public final class MultiExecBatchWriter implements BatchWriter {
     private final LongFunction<String> value;
     private final long[] applied;
     private final String partition;
+    private boolean atomic = true;
 
     /**
      * {@code value} makes the checkpoint key's value for an offset; {@code applied} holds what each
@@ -32,6 +33,16 @@ public final class MultiExecBatchWriter implements BatchWriter {
         this.lanes = target.lanes();
         this.value = value;
         this.applied = applied;
+    }
+
+    /**
+     * This writer without MULTI/EXEC, for a target that has no transactions (Pika 3.3): the batch,
+     * then its checkpoints, pipelined. A crash between them re-applies the batch on resume
+     * (at-least-once), never loses it: the checkpoint is written after what it covers.
+     */
+    public MultiExecBatchWriter atLeastOnce() {
+        atomic = false;
+        return this;
     }
 
     /** A barrier writes every lane's checkpoint in its transaction: lane 0's says whether it ran. */
@@ -111,6 +122,10 @@ public final class MultiExecBatchWriter implements BatchWriter {
      * batch. Then the checkpoint SETs of lanes {@code [fromLane, toLane)}.
      */
     private void send(int lane, List<Cmd> batch, long checkpoint, int fromLane, int toLane, BatchReplies replies) {
+        if (!atomic) {
+            sendPlain(lane, batch, checkpoint, fromLane, toLane, replies);
+            return;
+        }
         Lane l = lanes.get(lane);
         List<byte[][]> queued = new ArrayList<>(batch.size() + 4); // EXEC reply i answers queued[i] (null: a SELECT)
         List<String> refusedAtQueue = new ArrayList<>(0); // touched by the lane's reply thread only
@@ -161,6 +176,60 @@ public final class MultiExecBatchWriter implements BatchWriter {
         });
         if (selectedInside) {
             l.forgetDb(); // if the transaction is discarded its SELECTs never ran
+        }
+    }
+
+    /** The at-least-once batch: each command's reply on its own, the last checkpoint's reply ends it. */
+    private void sendPlain(int lane, List<Cmd> batch, long checkpoint, int fromLane, int toLane, BatchReplies replies) {
+        Lane l = lanes.get(lane);
+        boolean[] lost = {false}; // touched by the lane's reply thread only
+        for (Cmd c : batch) {
+            byte[][] argv = c.argv();
+            l.send(c.db(), argv, new ReplyCallback() {
+                @Override
+                public void onReply(Reply r) {
+                    if (r.isError()) {
+                        replies.rejected(argv, ((Reply.Error) r).message());
+                    }
+                }
+
+                @Override
+                public void onFailure(Throwable cause) {
+                    if (!lost[0]) {
+                        lost[0] = true;
+                        replies.lost(cause);
+                    }
+                }
+            });
+        }
+        byte[] v = Args.b(value.apply(checkpoint));
+        List<Integer> mine = new ArrayList<>();
+        for (int i = fromLane; i < toLane; i++) {
+            if (target.nodeOfLane(i) == target.nodeOfLane(lane)) {
+                mine.add(i);
+            }
+        }
+        for (int k = 0; k < mine.size(); k++) {
+            boolean last = k == mine.size() - 1;
+            l.send(0, new byte[][] {Args.b("SET"), StreamApplier.checkpointKey(partition, mine.get(k)), v}, new ReplyCallback() {
+                @Override
+                public void onReply(Reply r) {
+                    if (r.isError()) {
+                        replies.refused("the target refused to record the checkpoint: " + ((Reply.Error) r).message());
+                    }
+                    if (last && !lost[0]) {
+                        replies.done();
+                    }
+                }
+
+                @Override
+                public void onFailure(Throwable cause) {
+                    if (!lost[0]) {
+                        lost[0] = true;
+                        replies.lost(cause);
+                    }
+                }
+            });
         }
     }
 

@@ -43,7 +43,7 @@ public final class RedisTarget implements Target {
         RedisTarget t;
         try {
             t = new RedisTarget(uri, probe(probe), probe);
-            t.emptyAtOpen = !probe.call("INFO", "keyspace").asString().contains("keys=");
+            t.emptyAtOpen = t.features.pika() ? pikaEmpty(probe, t.databases) : !probe.call("INFO", "keyspace").asString().contains("keys=");
         } catch (RuntimeException e) {
             probe.close();
             throw e;
@@ -59,6 +59,22 @@ public final class RedisTarget implements Target {
             throw e;
         }
         return t;
+    }
+
+    /**
+     * Pika's INFO keyspace counts nothing until an "INFO keyspace 1" has run in the background (and
+     * its DBSIZE is 0 until then, recorded): a SCAN of each db tells whether it holds a key.
+     */
+    private static boolean pikaEmpty(RedisConnection c, int databases) {
+        boolean empty = true;
+        for (int db = 0; db < databases && empty; db++) {
+            c.call("SELECT", Integer.toString(db));
+            List<Reply> r = c.call("SCAN", "0", "COUNT", "10").asList();
+            empty = r.get(1).asList().isEmpty() && r.get(0).asString().equals("0");
+        }
+        Integer db = c.uri().db();
+        c.call("SELECT", Integer.toString(db == null ? 0 : db));
+        return empty;
     }
 
     /** The first thing a lane saw refused outside any command's own reply (a SELECT), or null. */
@@ -94,6 +110,17 @@ public final class RedisTarget implements Target {
         }
     }
 
+    /**
+     * Exactly-once needs the lane batch and its checkpoint in one MULTI/EXEC. A target without
+     * transactions (Pika 3.3) gets them one after the other, checkpoint last: a crash may apply the
+     * batch again on resume (at-least-once), which the sync accepts only when asked to at start.
+     */
+    @Override
+    public BatchWriter batchWriter(String syncId, String partition, java.util.function.LongFunction<String> value, long[] applied) {
+        return features.transactions() ? new MultiExecBatchWriter(this, partition, value, applied)
+                : new MultiExecBatchWriter(this, partition, value, applied).atLeastOnce();
+    }
+
     /** Whether a function library of this name is loaded on the target (7.0+). */
     @Override
     public boolean hasFunctionLibrary(String name) {
@@ -104,6 +131,9 @@ public final class RedisTarget implements Target {
 
     @Override
     public List<String> modules() {
+        if (features.pika()) {
+            return List.of(); // no modules (and no MODULE command)
+        }
         synchronized (probe) {
             return modules(probe);
         }
@@ -147,7 +177,11 @@ public final class RedisTarget implements Target {
     /** Whether the target knows this command and takes this many arguments (null: it does not). */
     @Override
     public String refusalOf(byte[][] argv) {
-        return commands.refusalOf(io.ferry.route.CommandTable.name(argv), argv.length);
+        String name = io.ferry.route.CommandTable.name(argv);
+        if (features.pika()) {
+            return PikaCommands.refusalOf(features, name); // it has no COMMAND to ask
+        }
+        return commands.refusalOf(name, argv.length);
     }
 
     /** Reads the server's product, version and mode from INFO. */
@@ -156,6 +190,10 @@ public final class RedisTarget implements Target {
         String version = field(info, "redis_version");
         String valkey = field(info, "valkey_version");
         String mode = field(info, "redis_mode");
+        String pika = field(info, "pika_version"); // Pika reports no redis_version; 4.0.1 says 4.0.0
+        if (pika != null) {
+            return TargetFeatures.of("pika", pika, false, false); // no RENAME
+        }
         if (version == null && valkey == null) {
             throw new IllegalArgumentException(c.describe() + " did not report a server version in INFO: is it a Redis-compatible server?");
         }
