@@ -31,10 +31,18 @@ public final class PikaExpected {
      * without streams, and without keys that expire within a minute of now.
      */
     public static Map<String, Key> read(Path json, String policy) throws IOException {
+        return read(json, policy, true);
+    }
+
+    /**
+     * {@code streamsHoldNames}: a stream counts as one of a name's types when telling names of
+     * several types (false for what a 3.5 dump gives: it holds no streams).
+     */
+    public static Map<String, Key> read(Path json, String policy, boolean streamsHoldNames) throws IOException {
         JsonNode root = JSON.readTree(json.toFile());
         Map<String, List<String>> typesOf = new LinkedHashMap<>();
         for (String t : TYPE_ORDER) {
-            if (!t.equals("streams")) { // left out: no 3.5 dump holds them, and they are compared apart
+            if (streamsHoldNames || !t.equals("streams")) {
                 root.path("types").path(t).fieldNames().forEachRemaining(k -> typesOf.computeIfAbsent(k, x -> new ArrayList<>()).add(t));
             }
         }
@@ -52,7 +60,7 @@ public final class PikaExpected {
                 String key = i == 0 ? name : name + ":" + redisType(t);
                 JsonNode e = root.path("types").path(t).path(name);
                 Long ttl = e.path("ttl").isNull() || e.path("ttl").isMissingNode() ? null : e.get("ttl").asLong();
-                if (ttl != null && ttl < now + 60) {
+                if (ttl != null && ttl < now + 60 || t.equals("streams")) { // streams are compared apart
                     continue;
                 }
                 out.put(key, new Key(redisType(t), value(t, e.get("value")), ttl));
