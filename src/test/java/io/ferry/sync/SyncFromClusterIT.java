@@ -208,6 +208,14 @@ class SyncFromClusterIT {
         }
     }
 
+    /** --source-prefer replica on shards that have no replica: each partition follows its master. */
+    @Test
+    void preferReplicaFallsBackToTheMasterOfAShardWithoutReplicas(@TempDir Path state) {
+        SyncCoordinator c = SyncCoordinator.planSources(options("redis://127.0.0.1:1", state), List.of(new SourceSpec.Server(RedisUri.parse(source.seedUri()))),
+                new SourceTopologyOptions(true, false));
+        assertThat(c.partitions()).containsExactlyInAnyOrderElementsOf(source.masters().stream().map(m -> "127.0.0.1:" + m.port()).toList());
+    }
+
     @Test
     void aReshardOfTheSourceStopsTheRunWithOneLine(@TempDir Path state) throws Exception {
         flush(source);
