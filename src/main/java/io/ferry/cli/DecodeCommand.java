@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +31,8 @@ import picocli.CommandLine.Parameters;
             "A corrupt or truncated file exits with status 1 after the records that preceded the damage."
         })
 public final class DecodeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE.rdb", description = "The RDB file ('-' reads standard input).")
-    Path file;
+    @Parameters(arity = "1..*", paramLabel = "FILE.rdb", description = "RDB files, printed one after the other (one per shard of a cluster dump; '-' reads standard input).")
+    List<Path> files;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to this file instead of standard output.")
     Path output;
@@ -45,13 +46,26 @@ public final class DecodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var keyFilter = filter.toFilter();
-        try (InputStream in = open(file);
-                OutputStream os = output == null ? new BufferedOutputStream(System.out, 1 << 16) : new BufferedOutputStream(Files.newOutputStream(output), 1 << 16);
+        for (Path f : files) {
+            if (!f.toString().equals("-")) {
+                open(f).close(); // a missing file or a directory is refused before anything is printed
+            }
+        }
+        try (OutputStream os = output == null ? new BufferedOutputStream(System.out, 1 << 16) : new BufferedOutputStream(Files.newOutputStream(output), 1 << 16);
                 RecordOutputStream records = new RecordOutputStream(os, HOLD_LIMIT);
                 JsonLinesWriter json = new JsonLinesWriter(records)) {
             boolean done = false;
             try {
-                new RdbReader(in).read(new FilteringHandler(keyFilter, new CommitPerRecord(json, records)));
+                for (Path file : files) {
+                    try (InputStream in = open(file)) {
+                        new RdbReader(in).read(new FilteringHandler(keyFilter, new CommitPerRecord(json, records)));
+                    } catch (io.ferry.rdb.RdbFormatException e) {
+                        if (files.size() == 1) {
+                            throw e;
+                        }
+                        throw new io.ferry.rdb.RdbFormatException(file + ": " + e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", ""), e.offset(), e);
+                    }
+                }
                 done = true;
             } finally {
                 json.close(); // hands over what the generator buffers

@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
             "repl-diskless-sync yes the source streams it from memory and never writes",
             "it to its own disk. FILE.tmp is written, read back (every key, and the",
             "checksum), then renamed to FILE; the link is closed, so the source drops",
-            "the replica."
+            "the replica.",
+            "A Redis Cluster source is dumped one RDB per master, in parallel: -o names a",
+            "directory (made when missing), the files are named host_port.rdb."
         })
 public final class DumpCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DumpCommand.class);
@@ -42,7 +44,7 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = {"-s", "--source"}, required = true, paramLabel = "URI", description = "redis://[user:pass@]host:port or rediss://…")
     String source;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.rdb", description = "Where the RDB goes.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.rdb|DIR", description = "Where the RDB goes; for a Redis Cluster source a directory, one host_port.rdb per master.")
     Path output;
 
     @Option(names = "--overwrite", description = "Replace FILE when it exists (refused otherwise).")
@@ -54,6 +56,11 @@ public final class DumpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RedisUri uri = RedisUri.parse(source);
+        java.util.List<String> masters = clusterMasters(uri);
+        if (masters != null) {
+            new ClusterDump(this::receive, DumpCommand::verify).run(uri, masters, output, overwrite);
+            return 0;
+        }
         long start = System.nanoTime();
         try (TempFile file = TempFile.create(output, overwrite, "--overwrite")) {
             boolean diskless = receive(uri, file.path());
@@ -66,8 +73,15 @@ public final class DumpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The masters of a cluster source, or null for a standalone server. */
+    private java.util.List<String> clusterMasters(RedisUri uri) {
+        try (io.ferry.resp.RedisConnection c = io.ferry.resp.RedisConnection.open(uri, sourceTls.toOptions(), java.time.Duration.ofSeconds(10))) {
+            return io.ferry.target.cluster.ClusterTarget.isCluster(c) ? io.ferry.route.SlotMap.read(c).masters() : null;
+        }
+    }
+
     /** Copies the source's snapshot into {@code file}; true when the source sent it diskless. */
-    private boolean receive(RedisUri uri, Path file) throws IOException {
+    boolean receive(RedisUri uri, Path file) throws IOException {
         try (ReplicaLink link = ReplicaLink.connect(uri, sourceTls.toOptions(), 0);
                 FileOutputStream fos = new FileOutputStream(file.toFile());
                 OutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
@@ -86,7 +100,7 @@ public final class DumpCommand implements Callable<Integer> {
     }
 
     /** Reads the file through (CRC included) and returns its key and function counts. */
-    private static long[] verify(Path file) throws IOException {
+    static long[] verify(Path file) throws IOException {
         long[] counts = new long[2];
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             new RdbReader(in).read(new RdbHandler() {

@@ -102,6 +102,13 @@ public final class SyncCommand implements Callable<Integer> {
             description = "The port Ferry announces to a Pika master as its replica node (a 3.x master pushes its dump to PORT + 1000; db i uses PORT + i). Default: a free one.")
     Integer pikaReplicaPort;
 
+    @Option(names = "--source-prefer", defaultValue = "master", paramLabel = "ROLE",
+            description = "For a Redis Cluster source: follow each shard's master (default) or a replica of it (same replication id and offsets; a shard without a replica falls back to its master).")
+    String sourcePrefer;
+
+    @Option(names = "--source-safe", description = "Partitions on one host take their snapshots one at a time, so a host never forks several BGSAVEs at once.")
+    boolean sourceSafe;
+
     @Option(names = "--status-port", paramLabel = "PORT", description = "Serve /status (JSON), /metrics (Prometheus) and INFO (RESP) on this port.")
     Integer statusPort;
 
@@ -138,7 +145,8 @@ public final class SyncCommand implements Callable<Integer> {
                 noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
                 statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor), onUnsupported,
                 targetAtLeastOnce);
-        io.ferry.sync.SyncCoordinator session = io.ferry.sync.SyncCoordinator.planSources(opt, sources);
+        io.ferry.sync.SyncCoordinator session = io.ferry.sync.SyncCoordinator.planSources(opt, sources,
+                new io.ferry.sync.SourceTopologyOptions(io.ferry.sync.SourceTopologyOptions.parsePrefer(sourcePrefer), sourceSafe));
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             if (!session.stopping()) {

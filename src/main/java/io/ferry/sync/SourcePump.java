@@ -32,6 +32,22 @@ final class SourcePump extends Thread {
     private long appliedBefore;
     private volatile boolean closed; // the session is done with this source link: no reconnects
     private volatile Thread nudger;
+    private SnapshotGate gate = SnapshotGate.NONE;
+    private SnapshotGate.Permit snapshotPermit; // released once the snapshot is received
+
+    /** The host's snapshot turn ({@code --source-safe}): {@code permit} is held until the snapshot is in; reconnects wait for a turn. */
+    SourcePump gated(SnapshotGate gate, SnapshotGate.Permit permit) {
+        this.gate = gate;
+        this.snapshotPermit = permit;
+        return this;
+    }
+
+    private void releaseSnapshotTurn() {
+        SnapshotGate.Permit p = snapshotPermit;
+        if (p != null) {
+            p.close();
+        }
+    }
 
     /** Pumps {@code link}, which answered {@code reply}, into {@code spool} for sync {@code syncId}. */
     SourcePump(SyncOptions opt, SyncStats stats, LagClock lag, BooleanSupplier stopping, ReplicaLink link, Spool spool, PsyncReply reply,
@@ -89,6 +105,8 @@ final class SourcePump extends Thread {
                 if (reply.full()) {
                     long end = link.pumpSnapshot(reply, spool);
                     stats.snapshotBytes.set(end);
+                    stats.snapshotEndNanos = System.nanoTime();
+                    releaseSnapshotTurn(); // the source's snapshot child is done: the host's next partition may ask
                     rdbEnd = end;
                 } else {
                     rdbEnd = 0;
@@ -126,6 +144,7 @@ final class SourcePump extends Thread {
             linkFailure = e;
             spool.finish(e);
         } finally {
+            releaseSnapshotTurn();
             Thread n = nudger;
             if (n != null) {
                 n.interrupt();
@@ -178,8 +197,16 @@ final class SourcePump extends Thread {
         for (int attempt = 1; !over(); attempt++) {
             try {
                 Thread.sleep(Math.min(5000, 200L * attempt));
-                ReplicaLink l = ReplicaLink.connect(opt.source(), opt.sourceTls(), opt.listeningPort());
-                PsyncReply r = l.psync(stats.replid, next);
+                PsyncReply r;
+                ReplicaLink l;
+                // The source may answer with a full sync (a fork): wait for the host's turn, as the first PSYNC did.
+                try (SnapshotGate.Permit turn = gate.enter(this::over, () -> LOG.info("--source-safe: reconnect waits for another snapshot on host {}", gate.host()))) {
+                    if (turn == null) {
+                        return;
+                    }
+                    l = ReplicaLink.connect(opt.source(), opt.sourceTls(), opt.listeningPort());
+                    r = l.psync(stats.replid, next);
+                }
                 if (r.full()) {
                     l.close();
                     throw new SyncSession.FullResyncNeeded("the source no longer has offset " + next + " in its backlog");
@@ -187,7 +214,9 @@ final class SourcePump extends Thread {
                 ReplicaLink old = link;
                 link = l;
                 old.close();
-                if (r.replid() != null) {
+                if (r.replid() != null && !r.replid().equals(stats.replid)) {
+                    // +CONTINUE with a new id: a failover in the shard; the offsets go on, only the id is new.
+                    LOG.info("the source continues under a new replication id {} (was {}): a failover in its shard", r.replid(), stats.replid);
                     stats.replid = r.replid();
                 }
                 stats.reconnects.increment();

@@ -34,15 +34,21 @@ public final class SyncCoordinator {
 
     private final SyncOptions opt;
     private final Map<String, Partition> sessions; // partition name -> session
-    private final Map<RedisUri, SlotMap> sourceMaps; // of each cluster source
+    private final Map<RedisUri, SlotMap> sourceMaps; // of each cluster source (replaced after a followed failover)
     private final boolean several; // more than one partition
+    private final boolean followFailovers; // replicas are followed: a failover inside a shard is no reason to stop
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     private SyncCoordinator(SyncOptions opt, Map<String, Partition> sessions, Map<RedisUri, SlotMap> sourceMaps) {
+        this(opt, sessions, sourceMaps, false);
+    }
+
+    private SyncCoordinator(SyncOptions opt, Map<String, Partition> sessions, Map<RedisUri, SlotMap> sourceMaps, boolean followFailovers) {
         this.opt = opt;
         this.sessions = sessions;
         this.sourceMaps = sourceMaps;
         this.several = sessions.size() > 1;
+        this.followFailovers = followFailovers;
     }
 
     public static SyncCoordinator plan(SyncOptions opt) {
@@ -58,6 +64,11 @@ public final class SyncCoordinator {
      * twemproxy pool one per backend.
      */
     public static SyncCoordinator planSources(SyncOptions opt, List<SourceSpec> specs) {
+        return planSources(opt, specs, SourceTopologyOptions.DEFAULT);
+    }
+
+    /** As {@link #planSources(SyncOptions, List)}, reading the shards as {@code topo} says (replicas, one snapshot per host at a time). */
+    public static SyncCoordinator planSources(SyncOptions opt, List<SourceSpec> specs, SourceTopologyOptions topo) {
         List<SourceSpec.Pika> pikas = specs.stream().filter(x -> x instanceof SourceSpec.Pika).map(x -> (SourceSpec.Pika) x).toList();
         if (!pikas.isEmpty()) {
             if (specs.size() > 1) {
@@ -70,7 +81,7 @@ public final class SyncCoordinator {
             if (specs.size() > 1) {
                 throw new io.ferry.cli.UserError("a twemproxy pool is synced on its own: give it as the only --source");
             }
-            return planPool(opt, pools.get(0));
+            return planPool(opt, pools.get(0), topo);
         }
         List<RedisUri> sources = specs.stream().map(x -> ((SourceSpec.Server) x).uri()).toList();
         Map<RedisUri, SlotMap> maps = new LinkedHashMap<>();
@@ -88,6 +99,9 @@ public final class SyncCoordinator {
             }
         }
         Map<String, Partition> sessions = new LinkedHashMap<>();
+        if (topo.preferReplica() && maps.isEmpty()) {
+            LOG.warn("--source-prefer replica is for a Redis Cluster source; {} is followed as given", String.join(", ", shards));
+        }
         if (shards.size() == 1 && maps.isEmpty()) {
             sessions.put("", new SyncSession(opt.source().equals(sources.get(0)) ? opt : forShard(opt, sources.get(0), false)));
             return new SyncCoordinator(opt, sessions, maps);
@@ -98,27 +112,55 @@ public final class SyncCoordinator {
         }
         // Shards of one cluster hold different keys; separate sources may hold the same key: no blind writes then.
         boolean disjoint = sources.size() == 1;
+        Map<String, SnapshotGate> gates = new LinkedHashMap<>();
+        List<String> before = topo.preferReplica() ? shardsOf(opt.stateDir()) : List.of();
         int at = 0;
         for (RedisUri s : sources) {
             List<String> of = maps.containsKey(s) ? maps.get(s).masters() : List.of(shards.get(at));
             for (String shard : of) {
-                if (sessions.containsKey(shard)) {
-                    throw new io.ferry.cli.UserError("the source " + shard + " is given twice");
+                String node = maps.containsKey(s) && topo.preferReplica() ? ReplicaChoice.nodeToFollow(maps.get(s), shard, before) : shard;
+                if (sessions.containsKey(node)) {
+                    throw new io.ferry.cli.UserError("the source " + node + " is given twice");
                 }
-                sessions.put(shard, new SyncSession(forShard(opt, s.atNode(shard), true), shard, disjoint));
+                RedisUri uri = s.atNode(node);
+                sessions.put(node, new SyncSession(forShard(opt, uri, true), node, disjoint, gate(gates, topo, uri.host())));
             }
             at += of.size();
         }
-        return new SyncCoordinator(opt, sessions, maps);
+        logGates(gates, sessions);
+        return new SyncCoordinator(opt, sessions, maps, topo.preferReplica());
+    }
+
+    /** The host's snapshot gate under --source-safe (one per host, shared by its partitions), else none. */
+    private static SnapshotGate gate(Map<String, SnapshotGate> gates, SourceTopologyOptions topo, String host) {
+        return topo.safe() ? gates.computeIfAbsent(host, SnapshotGate::forHost) : SnapshotGate.NONE;
+    }
+
+    private static void logGates(Map<String, SnapshotGate> gates, Map<String, Partition> sessions) {
+        if (!gates.isEmpty() && gates.size() < sessions.size()) {
+            LOG.info("--source-safe: {} partitions on {} host(s) ({}): the partitions of one host take their snapshots one at a time",
+                    sessions.size(), gates.size(), String.join(", ", gates.keySet()));
+        }
+    }
+
+    /** The partitions a state dir was made for (its shards.txt), none for a new one. */
+    private static List<String> shardsOf(Path stateDir) {
+        Path file = stateDir.resolve("shards.txt");
+        try {
+            return Files.exists(file) ? Files.readString(file).strip().lines().toList() : List.of();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     /** One partition per backend, each reading only the keys the pool's hashing puts on it. */
-    private static SyncCoordinator planPool(SyncOptions opt, SourceSpec.Twemproxy spec) {
+    private static SyncCoordinator planPool(SyncOptions opt, SourceSpec.Twemproxy spec, SourceTopologyOptions topo) {
         if (opt.target() instanceof TargetSpec.AofFile) {
             throw new io.ferry.cli.UserError("a twemproxy pool has " + spec.pool().servers().size()
                     + " backends, and one AOF file cannot hold several streams; sync into a server or a cluster");
         }
         Map<String, Partition> sessions = new LinkedHashMap<>();
+        Map<String, SnapshotGate> gates = new LinkedHashMap<>();
         var pool = spec.pool();
         for (int i = 0; i < pool.servers().size(); i++) {
             int backend = i;
@@ -126,8 +168,9 @@ public final class SyncCoordinator {
             String name = pool.servers().get(i).hostPort();
             var filter = opt.filter().ownedBy(k -> pool.serverOf(k) == backend, "backend " + name + " of " + pool.describe());
             SyncOptions o = forShard(opt, uri, true);
-            sessions.put(name, new SyncSession(o.forPartition(o.source(), o.stateDir(), filter), name, true));
+            sessions.put(name, new SyncSession(o.forPartition(o.source(), o.stateDir(), filter), name, true, gate(gates, topo, uri.host())));
         }
+        logGates(gates, sessions);
         LOG.info("source {}: {} backends, one partition each; keys a backend holds but the pool's hashing puts elsewhere are left out",
                 pool.describe(), pool.servers().size());
         return new SyncCoordinator(opt, sessions, Map.of());
@@ -208,7 +251,7 @@ public final class SyncCoordinator {
         if (Files.exists(file)) {
             String before = Files.readString(file).strip();
             if (!before.equals(now)) {
-                throw new SyncStateException("the state directory " + opt.stateDir() + " was made for the source masters " + before.replace('\n', ' ')
+                throw new SyncStateException("the state directory " + opt.stateDir() + " was made for the source nodes " + before.replace('\n', ' ')
                         + ", but the source now has " + now.replace('\n', ' ') + "; use a new --state-dir (and an empty target) for this layout");
             }
         } else {
@@ -227,7 +270,14 @@ public final class SyncCoordinator {
                 SlotMap was = e.getValue();
                 try (RedisConnection c = RedisConnection.open(e.getKey(), opt.sourceTls(), Duration.ofSeconds(10))) {
                     SlotMap now = SlotMap.read(c);
-                    int s = was.firstDifference(now);
+                    int s = followFailovers ? was.firstMoveAcrossShards(now) : was.firstDifference(now);
+                    if (s < 0 && followFailovers && was.firstDifference(now) >= 0 && now.firstUnserved() < 0) {
+                        // Each partition follows its node whatever its role: a failover inside a shard changes nothing here.
+                        LOG.info("source cluster {}: a failover inside a shard (masters now {}); every partition follows its node on",
+                                e.getKey().redacted(), String.join(", ", now.masters()));
+                        e.setValue(now);
+                        continue;
+                    }
                     if (s >= 0) {
                         first.compareAndSet(null, new SyncStateException("the source cluster's slot map changed during the sync (slot " + s
                                 + " was served by " + was.ownerOf(s) + ", now by " + now.ownerOf(s) + "); Ferry does not follow a reshard or failover "

@@ -44,6 +44,7 @@ public final class SyncSession implements Partition {
     private final String shape; // the filters and db mapping: what a checkpoint is only valid for
     private final String partition;
     private final boolean disjoint;
+    private final SnapshotGate gate;
     private final java.util.concurrent.Semaphore ackWanted = new java.util.concurrent.Semaphore(0); // a GETACK wants an ACK now
 
     public SyncSession(SyncOptions opt) {
@@ -64,7 +65,13 @@ public final class SyncSession implements Partition {
      * that was empty, so a key two sources hold follows {@code --on-conflict}.
      */
     public SyncSession(SyncOptions opt, String partition, boolean disjoint) {
+        this(opt, partition, disjoint, SnapshotGate.NONE);
+    }
+
+    /** {@code gate}: whose turn it is to ask this partition's host for a snapshot ({@code --source-safe}). */
+    public SyncSession(SyncOptions opt, String partition, boolean disjoint, SnapshotGate gate) {
         this.opt = opt;
+        this.gate = gate;
         this.partition = partition;
         this.disjoint = disjoint;
         this.store = new CheckpointStore(opt.stateDir());
@@ -239,10 +246,28 @@ public final class SyncSession implements Partition {
         }
         Spool spool = null;
         SourcePump pump = null;
+        SnapshotGate.Permit permit = null;
         try {
+            // Any PSYNC may turn into a full sync (a fork on the source), so each one waits for its host's turn.
+            String before = stats.state;
+            permit = gate.enter(stopping::get, () -> {
+                stats.state = "waiting-for-host";
+                LOG.info("--source-safe: waiting for another snapshot on host {} to finish before asking {} for one", gate.host(), opt.source().redacted());
+            });
+            if (permit == null) {
+                return; // stopped while waiting: nothing was asked of the source
+            }
+            stats.state = before;
             ReplicaLink l = ReplicaLink.connect(opt.source(), opt.sourceTls(), opt.listeningPort());
             link = l;
+            long asked = System.nanoTime();
             PsyncReply reply = l.psync(replid, psyncFrom);
+            if (reply.full()) {
+                stats.snapshotStartNanos = asked;
+                stats.snapshotEndNanos = -1;
+            } else {
+                permit.close(); // no fork on the source
+            }
             if (!reply.full() && spoolFrom >= 0) {
                 spool = Spool.reopen(spoolDir, SPOOL_SEGMENT_BYTES, opt.spoolMaxBytes());
                 spool.release(spoolFrom); // what the target already holds is not needed again
@@ -270,7 +295,7 @@ public final class SyncSession implements Partition {
                 LOG.info("source continues the stream at offset {} (partial resync, no snapshot)", reply.offset() + 1);
             }
             stats.replid = reply.replid() == null ? "?" : reply.replid();
-            pump = new SourcePump(opt, stats, lag, stopping::get, l, spool, reply, syncId);
+            pump = new SourcePump(opt, stats, lag, stopping::get, l, spool, reply, syncId).gated(gate, permit);
             if (spoolFrom >= 0) {
                 pump.resuming(anchor, offset);
             }
@@ -305,6 +330,9 @@ public final class SyncSession implements Partition {
             link = null;
             if (spool != null) {
                 spool.close();
+            }
+            if (permit != null) {
+                permit.close();
             }
         }
     }

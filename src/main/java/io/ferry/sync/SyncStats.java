@@ -21,6 +21,9 @@ public final class SyncStats {
     public final LongAdder partialSyncs = new LongAdder();
     public final LongAdder reconnects = new LongAdder();
     public final LongAdder targetReconnects = new LongAdder();
+    /** When the last full sync's PSYNC was sent and when its snapshot had been received whole (System.nanoTime; -1: not yet). */
+    public volatile long snapshotStartNanos = -1;
+    public volatile long snapshotEndNanos = -1;
     public volatile double lagSeconds;
     public volatile double opsPerSecond;
     public final long startedNanos = System.nanoTime();

@@ -191,4 +191,41 @@ class DecodeCommandTest {
         CliRun r = CliRun.of("decode", tmp.resolve("nope.rdb").toString());
         assertOneLineError(r, "no such file: ");
     }
+
+    /** One RDB per shard of a cluster dump: printed one after the other, as one stream of records. */
+    @Test
+    void severalFilesOneAfterTheOther() throws Exception {
+        Path a = tmp.resolve("a.rdb");
+        Path b = tmp.resolve("b.rdb");
+        Files.write(a, RdbBytes.redis(9).selectDb(0).stringKey("user:1", "alice").eof());
+        Files.write(b, RdbBytes.redis(11).selectDb(0).expireMs(1800000000000L).stringKey("user:2", "bob").eof());
+        Path out = tmp.resolve("out.jsonl");
+        CliRun r = CliRun.of("decode", a.toString(), b.toString(), "--key", "user:*", "-o", out.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.status()).isZero();
+        assertThat(Files.readAllLines(out)).containsExactly(USER1, USER2);
+    }
+
+    @Test
+    void aCorruptFileAmongSeveralIsNamedAndTheRecordsBeforeItStay() throws Exception {
+        Path a = tmp.resolve("a.rdb");
+        Path b = tmp.resolve("b.rdb");
+        Files.write(a, RdbBytes.redis(9).selectDb(0).stringKey("user:1", "alice").eof());
+        byte[] full = RdbBytes.redis(9).selectDb(0).stringKey("user:2", "bob").eof();
+        Files.write(b, Arrays.copyOf(full, full.length - 12));
+        Path out = tmp.resolve("out.jsonl");
+        CliRun r = CliRun.of("decode", a.toString(), b.toString(), "-o", out.toString());
+        assertOneLineError(r, b + ": unexpected end of input");
+        assertThat(r.err()).contains("(at byte offset ");
+        assertThat(Files.readAllLines(out)).containsExactly(USER1);
+    }
+
+    @Test
+    void aMissingFileAmongSeveralIsRefusedBeforeAnythingIsPrinted() throws Exception {
+        Path a = tmp.resolve("a.rdb");
+        Files.write(a, RdbBytes.redis(9).selectDb(0).stringKey("user:1", "alice").eof());
+        CliRun r = CliRun.of("decode", a.toString(), tmp.resolve("nope.rdb").toString());
+        assertOneLineError(r, "no such file: ");
+        assertThat(r.out()).isEmpty();
+    }
 }

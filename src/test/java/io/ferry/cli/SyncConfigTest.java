@@ -57,6 +57,20 @@ class SyncConfigTest {
     }
 
     @Test
+    void sourcePreferAndSourceSafeFromTheCommandLineOrTheFile(@TempDir Path tmp) throws Exception {
+        SyncCommand cli = new SyncCommand();
+        new CommandLine(cli).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("-s", "redis://a:1", "-t", "redis://b:2");
+        assertThat(cli.sourcePrefer).isEqualTo("master");
+        assertThat(cli.sourceSafe).isFalse();
+        Path f = tmp.resolve("replicas.toml");
+        Files.writeString(f, "source = \"redis://a:1\"\ntarget = \"redis://b:2\"\nsource-prefer = \"replica\"\nsource-safe = true\n");
+        SyncCommand file = new SyncCommand();
+        new CommandLine(file).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--config", f.toString());
+        assertThat(file.sourcePrefer).isEqualTo("replica");
+        assertThat(file.sourceSafe).isTrue();
+    }
+
+    @Test
     void aTypoInTheFileIsAnErrorNamingTheKey(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("typo.toml");
         Files.writeString(f, "source = \"redis://a:1\"\ntarget = \"redis://b:2\"\nlane = 4\n");

@@ -57,7 +57,11 @@ class SyncFromClusterIT {
         }
 
         Run(SyncOptions opt, List<RedisUri> sources) {
-            coordinator = SyncCoordinator.plan(opt, sources);
+            this(SyncCoordinator.plan(opt, sources));
+        }
+
+        Run(SyncCoordinator planned) {
+            coordinator = planned;
             thread = new Thread(() -> {
                 try {
                     coordinator.run();
@@ -206,6 +210,68 @@ class SyncFromClusterIT {
                 assertThat(run.coordinator.status().values()).containsEntry("snapshot_conflicts_skipped", 1L).containsEntry("shards", 2);
             }
         }
+    }
+
+    /**
+     * --source-safe: the three masters share 127.0.0.1, so their full syncs run one after the
+     * other (each snapshot is held a second by repl-diskless-sync-delay 1, so any overlap shows),
+     * and the data converges; the same run without it overlaps, which is what the check would see.
+     */
+    @Test
+    void sourceSafeTakesTheSnapshotsOfOneHostOneAtATime(@TempDir Path state) throws Exception {
+        flush(source);
+        seed();
+        setOnMasters("repl-diskless-sync-delay", "1");
+        try (RedisServerProcess target = RedisServerProcess.start(); RedisConnection t = target.connection()) {
+            List<long[]> safe;
+            try (Run run = new Run(SyncCoordinator.planSources(options(target.uriWithPassword(), state.resolve("safe")),
+                    List.of(new SourceSpec.Server(RedisUri.parse(source.seedUri()))), new SourceTopologyOptions(false, true)));
+                    ClusterWriteLoad load = ClusterWriteLoad.start(RedisUri.parse(source.seedUri()), 14, 6000)) {
+                load.awaitDone();
+                run.awaitZeroLag();
+                assertSameAs(SyncHarness.targetData(t));
+                safe = snapshotSpans(run);
+            }
+            for (int i = 1; i < safe.size(); i++) {
+                assertThat(safe.get(i)[0]).as("snapshot %d starts after snapshot %d ended", i, i - 1).isGreaterThanOrEqualTo(safe.get(i - 1)[1]);
+            }
+            t.call("FLUSHALL");
+            try (Run run = new Run(options(target.uriWithPassword(), state.resolve("parallel")))) {
+                run.awaitZeroLag();
+                List<long[]> parallel = snapshotSpans(run);
+                assertThat(parallel.get(1)[0]).as("without --source-safe the snapshots overlap").isLessThan(parallel.get(0)[1]);
+            }
+        } finally {
+            setOnMasters("repl-diskless-sync-delay", "0");
+        }
+    }
+
+    /** Each partition's last snapshot as [sent PSYNC, received whole] (nanos), in start order. */
+    private static List<long[]> snapshotSpans(Run run) {
+        List<long[]> spans = new java.util.ArrayList<>();
+        for (Partition p : run.coordinator.sessions()) {
+            assertThat(p.stats().snapshotStartNanos).isPositive();
+            assertThat(p.stats().snapshotEndNanos).isGreaterThan(p.stats().snapshotStartNanos);
+            spans.add(new long[] {p.stats().snapshotStartNanos, p.stats().snapshotEndNanos});
+        }
+        spans.sort(java.util.Comparator.comparingLong(x -> x[0]));
+        return spans;
+    }
+
+    private static void setOnMasters(String name, String value) {
+        for (RedisServerProcess m : source.masters()) {
+            try (RedisConnection c = m.connection()) {
+                c.call("CONFIG", "SET", name, value);
+            }
+        }
+    }
+
+    /** --source-prefer replica on shards that have no replica: each partition follows its master. */
+    @Test
+    void preferReplicaFallsBackToTheMasterOfAShardWithoutReplicas(@TempDir Path state) {
+        SyncCoordinator c = SyncCoordinator.planSources(options("redis://127.0.0.1:1", state), List.of(new SourceSpec.Server(RedisUri.parse(source.seedUri()))),
+                new SourceTopologyOptions(true, false));
+        assertThat(c.partitions()).containsExactlyInAnyOrderElementsOf(source.masters().stream().map(m -> "127.0.0.1:" + m.port()).toList());
     }
 
     @Test

@@ -35,6 +35,7 @@ public final class RedisClusterProcess implements AutoCloseable {
             cmd.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
             cli(cmd);
             c.awaitStable(masters);
+            c.awaitReplicas(replicas);
             return c;
         } catch (RuntimeException e) {
             c.close();
@@ -86,6 +87,29 @@ public final class RedisClusterProcess implements AutoCloseable {
             pause(50);
         }
         throw new IllegalStateException("the cluster did not become stable: " + last);
+    }
+
+    /** Waits until every node lists {@code replicas} replicas for every slot range and every replica's link to its master is up. */
+    public void awaitReplicas(int replicas) {
+        if (replicas == 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            boolean ok = true;
+            for (RedisServerProcess n : nodes) {
+                try (RedisConnection c = n.connection()) {
+                    ok &= c.call("CLUSTER", "SLOTS").asList().stream().allMatch(r -> r.asList().size() == 3 + replicas);
+                    String role = c.call("ROLE").asList().get(0).asString();
+                    ok &= role.equals("master") || "up".equals(c.infoField("replication", "master_link_status"));
+                }
+            }
+            if (ok) {
+                return;
+            }
+            pause(50);
+        }
+        throw new IllegalStateException("the cluster's replicas did not all come up");
     }
 
     private static String slotOwners(RedisConnection c) {
