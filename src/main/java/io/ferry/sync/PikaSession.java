@@ -302,6 +302,12 @@ public final class PikaSession implements Partition {
                     + "copied, later stream writes are; ferry check lists what is missing", source.describe());
         }
         long at = PikaPosition.of(info.filenum(), info.offset());
+        if (cp != null && cp.resumable() && cp.replid().equals(replid) && at < PikaPosition.boundary(cp.offset())) {
+            // A master reuses an old dump; its binlog from there would apply again what the target already holds.
+            throw new SyncStateException(source.describe() + ": the master's dump (binlog position " + PikaPosition.describe(at)
+                    + ") is older than what the target already holds (" + PikaPosition.describe(cp.offset()) + "): replaying from it would apply "
+                    + "those writes twice; clear the target and restart with a new --state-dir (or run BGSAVE on the master first)");
+        }
         boolean again = cp != null && Checkpoint.SNAPSHOT.equals(cp.phase()) || everIncremental;
         target.current().prepareFullSync(cp != null);
         store.save(checkpoint(replid, at, Checkpoint.SNAPSHOT, false));

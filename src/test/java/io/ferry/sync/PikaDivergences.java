@@ -46,7 +46,7 @@ final class PikaDivergences {
     /**
      * Keys whose binlog items carry a TTL the master computed from a relative one (EXPIRE, SET EX,
      * PSETEX, INCR of a key with a TTL: {@code expireat}/{@code pksetexat} a few minutes after the
-     * item): replayed days after the recording, those times have passed, so the target rightly drops
+     * item), or a relative TTL kept as such ({@code SET … NX EX s}): replayed days after the recording, those times have passed, so the target rightly drops
      * keys the master still held then. The end-to-end tests leave them out; PikaTranslationIT replays
      * them with the times moved to this machine's clock.
      */
@@ -61,6 +61,14 @@ final class PikaDivergences {
                     continue;
                 }
                 String cmd = argv.get(0).asText().toLowerCase(java.util.Locale.ROOT);
+                if (cmd.equals("set") && argv.size() > 3) { // SET … NX|XX EX|PX stays relative: it counts from when it is applied
+                    for (JsonNode opt : argv) {
+                        if (opt.asText().equalsIgnoreCase("EX") || opt.asText().equalsIgnoreCase("PX")) {
+                            out.add(argv.get(1).asText());
+                        }
+                    }
+                    continue;
+                }
                 if (!cmd.equals("pksetexat") && !cmd.equals("expireat") && !cmd.equals("pexpireat")) {
                     continue;
                 }

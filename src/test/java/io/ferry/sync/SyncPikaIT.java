@@ -78,29 +78,45 @@ class SyncPikaIT {
         }
     }
 
-    @Test
-    void aPurgedCheckpointMakesASecondFullSyncWhichEndsWithTheMastersContent() throws Exception {
-        try (FakePikaMaster master = FakePikaMaster.fullSync("3.5.5"); RedisServerProcess target = RedisServerProcess.start();
-                RedisConnection t = target.connection()) {
-            Map<String, PikaExpected.Key> expected = expected("3.5.5", "first");
-            Path state = tmp.resolve("state");
-            try (PikaRun run = new PikaRun(master.uri(), target.uri(), state, TypeConflictPolicy.FIRST)) {
-                awaitItemsSent(master, master.items("db0").size() / 2, run);
+    /**
+     * Pika → Pika: a master into a target of its version (real Redis data behind that version's
+     * recorded surface, its missing commands and, for 4.0.1, its PEXPIREAT bug): Pika's own
+     * commands (SET … VX, DELVX, PKPATTERNMATCHDEL) go as they are, nothing the target lacks is sent.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"3.5.5", "4.0.1"})
+    void pikaIntoPikaEndsWithTheMastersContentWithoutCommandsTheTargetLacks(String version) throws Exception {
+        try (FakePikaMaster master = FakePikaMaster.fullSync(version); RedisServerProcess engine = RedisServerProcess.start();
+                io.ferry.testing.PikaSurfaceProxy target = new io.ferry.testing.PikaSurfaceProxy(version, engine.port());
+                RedisConnection t = engine.connection()) {
+            Map<String, PikaExpected.Key> expected = expected(version, "first");
+            try (PikaRun run = new PikaRun(master.uri(), target.uri(), tmp.resolve("state"), TypeConflictPolicy.FIRST)) {
+                awaitContent(t, expected, version, run);
                 run.stop();
             }
-            master.purgedBelow.set(Long.MAX_VALUE); // the checkpoint's binlog file is gone; the dump's position is still served
-            try (PikaRun again = new PikaRun(master.uri(), target.uri(), state, TypeConflictPolicy.FIRST)) {
-                SyncStats st = again.partitions().get(0).stats();
-                long deadline = System.nanoTime() + CONVERGE.toNanos();
-                while (!(st.fullSyncs.sum() == 1 && st.state.equals("incremental")) && System.nanoTime() < deadline && again.alive()) {
-                    Thread.sleep(20);
-                }
-                assertThat(st.fullSyncs.sum()).as("a new full sync").isEqualTo(1);
-                awaitContent(t, expected, "3.5.5", again);
-                again.stop();
-            }
-            assertThat(master.dbSyncs).hasValue(2);
             assertThat(master.violations).isEmpty();
+            assertThat(target.received()).doesNotContain("RESTORE", "EVAL", "PEXPIREAT", "DUMP");
+        }
+    }
+
+    /** The checkpoint's binlog is purged and the master can only offer the dump it made before: replaying from there would apply writes twice. */
+    @Test
+    void aSecondFullSyncFromADumpOlderThanTheTargetIsRefused() throws Exception {
+        try (FakePikaMaster master = FakePikaMaster.fullSync("4.0.1"); RedisServerProcess target = RedisServerProcess.start()) {
+            Path state = tmp.resolve("state");
+            try (PikaRun run = new PikaRun(master.uri(), target.uri(), state, TypeConflictPolicy.FIRST)) {
+                awaitItemsSent(master, master.items("db0").size(), run);
+                long deadline = System.nanoTime() + CONVERGE.toNanos();
+                while (run.partitions().get(0).stats().appliedOffset.get() <= master.dumpPosition("db0") && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                run.stop();
+            }
+            master.purgedBelow.set(Long.MAX_VALUE); // the checkpoint's binlog file is gone; only the old dump is left
+            PikaRun again = new PikaRun(master.uri(), target.uri(), state, TypeConflictPolicy.FIRST);
+            assertThat(again.awaitFailure(Duration.ofSeconds(30))).hasMessageContaining("older than what the target already holds")
+                    .hasMessageContaining("new --state-dir");
+            assertThat(master.dbSyncs).as("the new full sync was asked for, its dump refused").hasValue(2);
         }
     }
 
@@ -193,7 +209,7 @@ class SyncPikaIT {
             try (PikaRun run = new PikaRun(master.uri(), target.uri(), tmp.resolve("state"), TypeConflictPolicy.FIRST)) {
                 awaitItemsSent(master, master.items("db0").size() * 3L, run);
                 long deadline = System.nanoTime() + CONVERGE.toNanos();
-                while (!SyncHarness.targetData(t).dbs.isEmpty() && System.nanoTime() < deadline) {
+                while (userKeys(t) > 0 && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
                 run.stop();
@@ -279,6 +295,19 @@ class SyncPikaIT {
             assertThat(other.awaitFailure(Duration.ofSeconds(30))).hasMessageContaining("belongs to another migration");
             assertThat(b.dbSyncs).hasValue(0);
         }
+    }
+
+    /** Keys other than Ferry's own in dbs 0–2 (read while the stream runs: a key may go between SCAN and GET, so no values). */
+    private static long userKeys(RedisConnection t) {
+        long n = 0;
+        for (int db = 0; db < 3; db++) {
+            t.call("SELECT", String.valueOf(db));
+            for (io.ferry.resp.Reply k : t.call("KEYS", "*").asList()) {
+                n += k.asString().startsWith(io.ferry.target.StreamApplier.CHECKPOINT_KEY) ? 0 : 1;
+            }
+        }
+        t.call("SELECT", "0");
+        return n;
     }
 
     private static boolean allDbsHaveTheirWrites(RedisConnection t) {

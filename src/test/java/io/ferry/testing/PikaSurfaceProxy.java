@@ -169,6 +169,10 @@ public final class PikaSurfaceProxy implements AutoCloseable {
         if (lacks(name)) {
             return new Step(unknown(name), null);
         }
+        List<byte[]> pikaOnly = pikaOnly(name, argv);
+        if (pikaOnly != null) {
+            return new Step(null, pikaOnly);
+        }
         long now = System.currentTimeMillis();
         boolean deletes = argv.size() == 3 && (name.equals("PEXPIREAT") && !major3() && num(argv.get(2)) > now
                 || name.equals("EXPIREAT") && major3() && num(argv.get(2)) > Integer.MAX_VALUE);
@@ -176,6 +180,32 @@ public final class PikaSurfaceProxy implements AutoCloseable {
             return new Step(null, List.of("DEL".getBytes(StandardCharsets.US_ASCII), argv.get(1))); // replies 1 as Pika does
         }
         return new Step(null, argv);
+    }
+
+    // Pika's own commands, as the Redis engine behind the proxy runs them (PIKA.md §7).
+    private static final String SET_VX = "if redis.call('GET', KEYS[1]) == ARGV[2] then redis.call('SET', KEYS[1], ARGV[1]) return 1 end return 0";
+    private static final String DEL_VX = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+    private static final String PATTERN_DEL = "local n, c = 0, '0' repeat local r = redis.call('SCAN', c, 'MATCH', ARGV[1], 'COUNT', 1000) c = r[1] "
+            + "for _, k in ipairs(r[2]) do if ARGV[2] == '' or redis.call('TYPE', k).ok == ARGV[2] then n = n + redis.call('DEL', k) end end "
+            + "until c == '0' return n";
+
+    /** {@code SET k v VX old}, {@code DELVX k v}, {@code PKPATTERNMATCHDEL pattern [type]} (3.5) as scripts on the engine; null for other commands. */
+    private List<byte[]> pikaOnly(String name, List<byte[]> argv) {
+        if (name.equals("SET") && argv.size() == 5 && new String(argv.get(3), StandardCharsets.US_ASCII).equalsIgnoreCase("VX")) {
+            return List.of(b("EVAL"), b(SET_VX), b("1"), argv.get(1), argv.get(2), argv.get(4));
+        }
+        if (name.equals("DELVX") && argv.size() == 3) {
+            return List.of(b("EVAL"), b(DEL_VX), b("1"), argv.get(1), argv.get(2));
+        }
+        if (name.equals("PKPATTERNMATCHDEL") && argv.size() >= 2) {
+            byte[] type = version.startsWith("3.") && argv.size() > 2 ? argv.get(2) : new byte[0];
+            return List.of(b("EVAL"), b(PATTERN_DEL), b("0"), argv.get(1), type);
+        }
+        return null;
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static long num(byte[] b) {

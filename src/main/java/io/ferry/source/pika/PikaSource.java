@@ -26,6 +26,11 @@ public record PikaSource(String host, int port, String password, String version,
     }
 
     public PikaTranslator translator(TargetFeatures target, TypeNames names, LongSupplier nowMs) {
-        return new PikaTranslator(generation, new TargetCaps(target.major(), target.minor()), names, nowMs);
+        TargetCaps caps = switch (target.product()) {
+            case "valkey" -> new TargetCaps(7, 2); // every Valkey has what Redis 7.2 has
+            case "pika" -> new TargetCaps(target.major(), target.minor(), true);
+            default -> new TargetCaps(target.major(), target.minor());
+        };
+        return new PikaTranslator(generation, caps, names, nowMs);
     }
 }

@@ -68,6 +68,9 @@ final class ConditionalRules {
 
     /** {@code SET k v VX old [EX s|PX ms]}: set only if the current value is {@code old}. */
     List<Action> setVx(byte[][] a, long execTimeSeconds, long nowMs) {
+        if (target.pika()) {
+            return List.of(new Action.Command(a)); // a Pika target has VX itself
+        }
         byte[] key = a[1];
         byte[] value = a[2];
         byte[] expected = null;
@@ -102,12 +105,22 @@ final class ConditionalRules {
     /** {@code DELVX k v}: delete only if the current value is {@code v}. */
     List<Action> delVx(byte[][] a) {
         Argv.requireArgs(a, 3);
+        if (target.pika()) {
+            return List.of(new Action.Command(a));
+        }
         return List.of(eval(DEL_VX_SCRIPT, a[1], a[2]));
     }
 
     /** {@code PKPATTERNMATCHDEL pattern type} (3.x; type as Redis TYPE names it). Without a type: any type. */
     List<Action> patternDel(byte[][] a) {
         Argv.requireArgs(a, 2);
+        if (target.pika()) {
+            if (a.length > 2 && target.major() >= 4) {
+                // 4.0 takes "pattern [max_count]": a type there would be read as a count, and dropping it would delete other types.
+                throw new MalformedBinlogItemException("PKPATTERNMATCHDEL with a type has no form on a Pika 4.0 target", a);
+            }
+            return List.of(new Action.Command(a));
+        }
         String type = "";
         if (a.length > 2) {
             type = Argv.s(a[2]).toLowerCase(Locale.ROOT);

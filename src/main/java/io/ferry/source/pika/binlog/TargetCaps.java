@@ -1,7 +1,14 @@
 package io.ferry.source.pika.binlog;
 
-/** What the Redis target understands, from its {@code redis_version}. */
-public record TargetCaps(int major, int minor) {
+/**
+ * What the target understands: a Redis version ({@code redis_version}, or the Redis release a
+ * Valkey matches), and whether it is a Pika itself (then Pika's own commands — {@code SET … VX},
+ * {@code DELVX}, {@code PKPATTERNMATCHDEL} — go as they are).
+ */
+public record TargetCaps(int major, int minor, boolean pika) {
+    public TargetCaps(int major, int minor) {
+        this(major, minor, false);
+    }
 
     public static TargetCaps of(String redisVersion) {
         String[] p = redisVersion.strip().split("\\.");
