@@ -74,6 +74,8 @@ public final class FakePikaMaster implements AutoCloseable {
     public volatile long pushPauseMs;
     /** TrySync from a position below this (other than a dump's) answers kSyncPointBePurged. */
     public final AtomicLong purgedBelow = new AtomicLong(Long.MIN_VALUE);
+    /** What CONFIG GET expire-logs-nums answers (Pika's stock value: 10). */
+    public volatile int expireLogsNums = 10;
     /** The state SSCAN answers from (key -> members), for the 3.x SPOP re-read. */
     public final Map<String, List<String>> sets = new ConcurrentHashMap<>();
     private volatile String requirePass;
@@ -201,6 +203,8 @@ public final class FakePikaMaster implements AutoCloseable {
                     b.append('$').append(m.getBytes(StandardCharsets.ISO_8859_1).length).append("\r\n").append(m).append("\r\n");
                 }
                 out.write(b.toString().getBytes(StandardCharsets.ISO_8859_1));
+            } else if (cmd.equals("CONFIG") && argv.size() == 3 && argv.get(2).asString().equals("expire-logs-nums")) {
+                out.write(("*2\r\n$16\r\nexpire-logs-nums\r\n$" + String.valueOf(expireLogsNums).length() + "\r\n" + expireLogsNums + "\r\n").getBytes());
             } else if (cmd.equals("PING")) {
                 out.write("+PONG\r\n".getBytes());
             } else {
