@@ -197,8 +197,10 @@ public final class SyncCommand implements Callable<Integer> {
 
     private static void statusLine(String shard, SyncStats s) {
         if (s.state.equals("incremental")) {
-            LOG.info(String.format((shard.isEmpty() ? "" : "shard " + shard + ": ") + "incremental: %,.0f ops/s, lag %,d bytes / %.2f s, applied offset %d", s.opsPerSecond, s.lagBytes(), s.lagSeconds,
-                    s.appliedOffset.get()));
+            String lag = s.unappliedItems != null ? String.format("%,d items", s.unappliedItems.getAsLong()) : String.format("%,d bytes", s.lagBytes());
+            LOG.info(String.format((shard.isEmpty() ? "" : "shard " + shard + ": ") + "incremental: %,.0f ops/s, lag %s / %.2f s, applied %s", s.opsPerSecond, lag,
+                    s.lagSeconds, s.positionText.apply(s.appliedOffset.get())));
         }
     }
+
 }

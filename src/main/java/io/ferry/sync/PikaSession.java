@@ -73,6 +73,7 @@ public final class PikaSession implements Partition {
         this.source = source;
         this.partition = partition;
         this.store = new CheckpointStore(opt.stateDir());
+        stats.positionText = p -> "binlog position " + PikaPosition.describe(p);
         this.pika = new PikaStats(new io.ferry.source.pika.binlog.TypeNames(source.typeConflict()));
         this.shape = opt.filter().describe() + "; " + (opt.dbMap() instanceof io.ferry.filter.DbMap m ? m.describe() : "custom db map")
                 + "; pika-type-conflict " + source.typeConflict().name().toLowerCase(java.util.Locale.ROOT);
@@ -106,6 +107,8 @@ public final class PikaSession implements Partition {
                 .gauge("snapshot_bytes_received", stats.snapshotBytes.get(), "Snapshot bytes received from the source.")
                 .gauge("snapshot_keys_applied", stats.snapshotKeys.get(), "Keys of the snapshot confirmed written on the target.")
                 .gauge("lag_seconds", stats.lagSeconds, "Age of the oldest received but unapplied write.")
+                .gauge("lag_items", stats.unappliedItems == null ? 0 : stats.unappliedItems.getAsLong(), "Binlog items received but not yet applied.")
+                .gauge("ops_per_second", stats.opsPerSecond, "Stream commands applied per second (last interval).")
                 .counter("ops_applied", a == null ? 0 : a.applied.sum(), "Stream commands applied on the target.")
                 .counter("errors_skipped", a == null ? 0 : a.skippedErrors.sum(), "Commands the target rejected, skipped under --on-error skip.")
                 .counter("filtered_commands", a == null ? 0 : a.filtered.sum(), "Commands left out by the key/db filters.")
@@ -409,6 +412,7 @@ public final class PikaSession implements Partition {
         pika.translations(translator.stats());
         BlockingQueue<Received> received = new ArrayBlockingQueue<>(20_000); // above the master's window (sync-window-size, 9000 by default)
         AckWindow unacked = new AckWindow();
+        stats.unappliedItems = unacked::size;
         AtomicBoolean keepalive = new AtomicBoolean();
         Thread reader = new Thread(() -> read(l, sessionId, received, keepalive), "ferry-pika-read-" + source.dbName());
         Thread acker = new Thread(() -> ackLoop(l, sessionId, a, unacked, keepalive), "ferry-pika-ack-" + source.dbName());
@@ -531,6 +535,8 @@ public final class PikaSession implements Partition {
     private void ackLoop(PikaLink l, int sessionId, StreamApplier a, AckWindow unacked, AtomicBoolean keepalive) {
         long lastSend = System.nanoTime();
         long lastCheckpoint = System.nanoTime();
+        long lastRate = System.nanoTime();
+        long lastOps = a.applied.sum();
         long ckEvery = opt.ackInterval().toNanos();
         try {
             while (!Thread.currentThread().isInterrupted()) {
@@ -547,6 +553,12 @@ public final class PikaSession implements Partition {
                     lastSend = now;
                 }
                 stats.appliedOffset.set(applied);
+                if (now - lastRate >= 1_000_000_000L) {
+                    long ops = a.applied.sum();
+                    stats.opsPerSecond = (ops - lastOps) / ((now - lastRate) / 1e9);
+                    lastOps = ops;
+                    lastRate = now;
+                }
                 long oldest = unacked.oldestExecTime();
                 stats.lagSeconds = oldest < 0 ? 0 : Math.max(0, System.currentTimeMillis() / 1000.0 - oldest);
                 if (now - lastCheckpoint > ckEvery && a.failure() == null) {

@@ -27,6 +27,10 @@ public final class SyncStats {
     public volatile double lagSeconds;
     public volatile double opsPerSecond;
     public final long startedNanos = System.nanoTime();
+    /** How a position reads for an operator: a replication offset, or a Pika binlog position. */
+    public volatile java.util.function.LongFunction<String> positionText = position -> "offset " + position;
+    /** For a source whose positions are not byte offsets (Pika): the received items not yet applied; null otherwise. */
+    public volatile java.util.function.LongSupplier unappliedItems;
 
     public long lagBytes() {
         return Math.max(0, sourceOffset.get() - appliedOffset.get());
