@@ -158,6 +158,23 @@ class SyncPikaIT {
         }
     }
 
+    /** A master that goes silent (no keepalive for 20 s) is taken for a dead link: reconnect, continue exactly. */
+    @Test
+    void aSilentMasterIsReconnected() throws Exception {
+        try (FakePikaMaster master = FakePikaMaster.fullSync("4.0.1"); RedisServerProcess target = RedisServerProcess.start();
+                RedisConnection t = target.connection()) {
+            Map<String, PikaExpected.Key> expected = expected("4.0.1", "first");
+            master.silenceAfterItems.set(master.items("db0").size() / 2);
+            try (PikaRun run = new PikaRun(master.uri(), target.uri(), tmp.resolve("state"), TypeConflictPolicy.FIRST)) {
+                awaitContent(t, expected, "4.0.1", run);
+                assertThat(run.partitions().get(0).stats().reconnects.sum()).isEqualTo(1);
+                run.stop();
+            }
+            assertThat(master.replConnections.get()).as("the plan's MetaSync, the first link, the one after the silence").isEqualTo(3);
+            assertThat(master.violations).isEmpty();
+        }
+    }
+
     @Test
     void aPurgedCheckpointWithNoSecondFullSyncStopsWithOneLine() throws Exception {
         try (FakePikaMaster master = FakePikaMaster.fullSync("4.0.1"); RedisServerProcess target = RedisServerProcess.start()) {

@@ -70,6 +70,8 @@ public final class FakePikaMaster implements AutoCloseable {
     public final AtomicLong itemsSent = new AtomicLong();
     /** Close the replication connection once, after this many items were sent in total (-1: never). */
     public final AtomicLong cutAfterItems = new AtomicLong(-1);
+    /** Go silent once (no push, no keepalive, the connection left open) after this many items were sent in total (-1: never). */
+    public final AtomicLong silenceAfterItems = new AtomicLong(-1);
     /** A pause after each push, so that a test can act while the stream flows. */
     public volatile long pushPauseMs;
     /** TrySync from a position below this (other than a dump's) answers kSyncPointBePurged. */
@@ -351,6 +353,10 @@ public final class FakePikaMaster implements AutoCloseable {
                     if (cut >= 0 && sent >= cut && cutAfterItems.compareAndSet(cut, -1)) {
                         s.close(); // a network cut: the replica must resume from what it applied
                         return;
+                    }
+                    long quiet = silenceAfterItems.get();
+                    if (quiet >= 0 && sent >= quiet && silenceAfterItems.compareAndSet(quiet, -1)) {
+                        return; // a link that stays open but carries nothing: the replica must notice the silence itself
                     }
                 }
             } catch (IOException | InterruptedException e) {
