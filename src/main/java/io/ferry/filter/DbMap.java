@@ -79,6 +79,30 @@ public final class DbMap implements IntUnaryOperator {
         return p == null || p.length == 0 ? key : concat(p, key);
     }
 
+    /** A source db's key. */
+    public record SourceName(int db, byte[] key) {}
+
+    /**
+     * The source (db, key) that target db {@code targetDb}'s key {@code key} was written from: the
+     * db of the longest prefix it starts with; a name no prefix claims is the db's own (or that of
+     * the db given an empty prefix).
+     */
+    public SourceName sourceOf(int targetDb, byte[] key) {
+        if (targetDb != 0 || forced != null) {
+            return new SourceName(targetDb, key);
+        }
+        int best = -1;
+        int bestLength = -1;
+        for (var e : prefixes.entrySet()) {
+            byte[] p = e.getValue();
+            if (p.length > bestLength && p.length <= key.length && java.util.Arrays.equals(p, 0, p.length, key, 0, p.length)) {
+                best = e.getKey();
+                bestLength = p.length;
+            }
+        }
+        return best < 0 ? new SourceName(0, key) : new SourceName(best, java.util.Arrays.copyOfRange(key, bestLength, key.length));
+    }
+
     /** The prefixed dbs, in db order. */
     public Map<Integer, byte[]> prefixMap() {
         return java.util.Collections.unmodifiableMap(prefixes);
