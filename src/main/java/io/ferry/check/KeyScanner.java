@@ -75,7 +75,8 @@ final class KeyScanner {
                 c.readTimeout(SidePipes.READ_TIMEOUT);
                 Map<Integer, Long> dbs = Keyspace.parse(c.call("INFO", "keyspace").asString());
                 for (int db : dbs.keySet()) {
-                    if (filter.acceptsDb(db) && !quota.exhausted()) {
+                    // Under --db-prefix a target db holds several source dbs: the filter sees their numbers after the scan.
+                    if ((filter.acceptsDb(db) || topology.names().prefixes()) && !quota.exhausted()) {
                         scanDb(c, db, out);
                     }
                 }
@@ -83,14 +84,16 @@ final class KeyScanner {
         }
     }
 
+    /** Scans target db {@code db}; under --db-prefix its keys are handed on as the source (db, key) they come from. */
     private void scanDb(RedisConnection c, int db, BiConsumer<Integer, List<byte[]>> out) {
         Reply sel = c.call("SELECT", Integer.toString(db));
         if (sel.isError()) {
             throw new io.ferry.cli.UserError("the " + side + " at " + c.describe() + " cannot select db " + db + ": " + sel);
         }
-        byte[] match = filter.singleIncludeGlob();
+        io.ferry.filter.DbMap names = topology.names();
+        byte[] match = names.prefixes() ? null : filter.singleIncludeGlob(); // a glob on source names, not prefixed ones
         String cursor = "0";
-        List<byte[]> keys = new ArrayList<>(batch);
+        Map<Integer, List<byte[]>> batches = new java.util.TreeMap<>();
         do {
             pool.checkFailed();
             if (limiter != null) {
@@ -106,7 +109,16 @@ final class KeyScanner {
             cursor = r.get(0).asString();
             for (Reply k : r.get(1).asList()) {
                 byte[] key = k.asBytes();
-                if (isCheckpoint(key) || !filter.acceptsKey(key) || !sampler.picks(db, key)) {
+                if (isCheckpoint(key)) {
+                    continue;
+                }
+                int sourceDb = db;
+                if (names.prefixes()) {
+                    io.ferry.filter.DbMap.SourceName from = names.sourceOf(db, key);
+                    sourceDb = from.db();
+                    key = from.key();
+                }
+                if (!filter.acceptsDb(sourceDb) || !filter.acceptsKey(key) || !sampler.picks(sourceDb, key)) {
                     continue;
                 }
                 if (!quota.take()) {
@@ -115,17 +127,16 @@ final class KeyScanner {
                 }
                 recorder.progress.increment();
                 if (picked != null) {
-                    picked.add(KeyHash.of(db, key));
+                    picked.add(KeyHash.of(sourceDb, key));
                 }
+                List<byte[]> keys = batches.computeIfAbsent(sourceDb, x -> new ArrayList<>(batch));
                 keys.add(key);
                 if (keys.size() == batch) {
-                    out.accept(db, keys);
-                    keys = new ArrayList<>(batch);
+                    out.accept(sourceDb, keys);
+                    batches.remove(sourceDb);
                 }
             }
         } while (!cursor.equals("0"));
-        if (!keys.isEmpty()) {
-            out.accept(db, keys);
-        }
+        batches.forEach(out);
     }
 }

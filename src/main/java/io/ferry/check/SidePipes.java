@@ -54,9 +54,25 @@ final class SidePipes implements AutoCloseable {
         if (ran) {
             reset();
         }
+        int physicalDb = db;
+        io.ferry.filter.DbMap names = topology.names();
+        if (names.prefixes()) {
+            // The caller names the source's (db, key); the key argument (the same array) takes the target's name.
+            byte[] named = names.targetKey(db, key);
+            if (named != key) {
+                argv = argv.clone();
+                for (int i = 1; i < argv.length; i++) {
+                    if (argv[i] == key) {
+                        argv[i] = named;
+                    }
+                }
+                key = named;
+            }
+            physicalDb = names.applyAsInt(db);
+        }
         int n = topology.route(key);
         Node node = node(n);
-        int local = node.add(db, argv);
+        int local = node.add(physicalDb, argv);
         if (count == seqNode.length) {
             seqNode = Arrays.copyOf(seqNode, count * 2);
             seqIndex = Arrays.copyOf(seqIndex, count * 2);

@@ -25,6 +25,16 @@ public interface Topology {
     /** For messages; never includes credentials. */
     String describe();
 
+    /** How a source (db, key) is named here: a target written with {@code --db-prefix} holds dbs in db 0 under prefixes. */
+    default io.ferry.filter.DbMap names() {
+        return io.ferry.filter.DbMap.IDENTITY;
+    }
+
+    /** {@code t} holding source dbs under the names {@code names} gives them (itself when no db is prefixed). */
+    static Topology named(Topology t, io.ferry.filter.DbMap names) {
+        return NamedTopology.of(t, names);
+    }
+
     static Topology standalone(RedisUri uri) {
         return new Standalone(uri);
     }

@@ -46,6 +46,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-t", "--target"}, required = true, paramLabel = "URI", description = "The target: redis://[user:pass@]host:port, rediss://…, or twemproxy:nutcracker.yml:POOL (its backends)")
     String target;
 
+    @Option(names = "--db-prefix", paramLabel = "S=PREFIX,…",
+            description = "The target was written with --db-prefix: source db S's key k is target db 0's PREFIXk.")
+    String dbPrefix;
+
     @Option(names = "--level", defaultValue = "full", paramLabel = "LEVEL",
             description = "keys (existence), type (+ type, size, TTL) or full (+ every value). Default ${DEFAULT-VALUE}.")
     Level level;
@@ -149,7 +153,7 @@ public final class CheckCommand implements Callable<Integer> {
         io.ferry.check.PikaOrigin pika = source.startsWith("pika://") ? pika() : null;
         Topology sourceSide = pika != null ? Topology.standalone(pikaUri())
                 : scratch != null ? Topology.standalone(scratch.uri()) : sourceFile == null ? topology("--source", source) : null;
-        Topology targetSide = topology("--target", target);
+        Topology targetSide = Topology.named(topology("--target", target), DbMapping.of(null, null, dbPrefix));
         CheckOptions opt = new CheckOptions(sourceSide,
                 sourceTls.toOptions(), sourceFile,
                 targetSide, tls.toOptions(), level, tolerance, rounds, every,

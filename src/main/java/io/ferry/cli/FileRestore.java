@@ -24,6 +24,9 @@ final class FileRestore {
         if (output.toString().isEmpty()) {
             throw new IllegalArgumentException("--target file:PATH needs a path, e.g. file:out.rdb");
         }
+        if (c.dbPrefix != null) {
+            throw new UserError("--db-prefix writes into a server or a cluster; a file target keeps the source's dbs (restore the file with --db-prefix later)");
+        }
         if (c.batchElements < 1) {
             throw new IllegalArgumentException("--batch-elements must be at least 1");
         }

@@ -93,6 +93,10 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--db-map", paramLabel = "S=T,…", description = "Write source db S into target db T (unlisted dbs keep their number).")
     String dbMap;
 
+    @Option(names = "--db-prefix", paramLabel = "S=PREFIX,…",
+            description = "Write source db S into target db 0 with PREFIX before each of its keys, in the snapshot and the stream (e.g. 0=,1=db1:); unlisted dbs keep their db.")
+    String dbPrefix;
+
     @Option(names = "--target-db", paramLabel = "N", description = "Write every key into this target db.")
     Integer targetDb;
 
@@ -124,7 +128,7 @@ public final class RestoreCommand implements Callable<Integer> {
             return FileRestore.run(this);
         }
         var keyFilter = filter.toFilter();
-        IntUnaryOperator dbs = DbMapping.of(dbMap, targetDb);
+        IntUnaryOperator dbs = DbMapping.of(dbMap, targetDb, dbPrefix);
         long big = Sizes.parse(bigKeyBytes);
         if (lanes < 1 || parallel < 1 || batchElements < 1) {
             throw new IllegalArgumentException("--lanes, --parallel and --batch-elements must be at least 1");

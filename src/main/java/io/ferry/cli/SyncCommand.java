@@ -68,6 +68,10 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--db-map", paramLabel = "S=T,…", description = "Write source db S into target db T (unlisted dbs keep their number).")
     String dbMap;
 
+    @Option(names = "--db-prefix", paramLabel = "S=PREFIX,…",
+            description = "Write source db S into target db 0 with PREFIX before each of its keys, in the snapshot and the stream (e.g. 0=,1=db1:); unlisted dbs keep their db.")
+    String dbPrefix;
+
     @Option(names = "--target-db", paramLabel = "N", description = "Write every key into this target db.")
     Integer targetDb;
 
@@ -141,7 +145,7 @@ public final class SyncCommand implements Callable<Integer> {
                 : sources.get(0) instanceof io.ferry.sync.SourceSpec.Pika p ? p.uri()
                 : RedisUri.parse("redis://" + ((io.ferry.sync.SourceSpec.Twemproxy) sources.get(0)).pool().servers().get(0).hostPort());
         SyncOptions opt = new SyncOptions(first, sourceTls.toOptions(),
-                io.ferry.sync.TargetSpec.parse(target, tls.toOptions()), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb),
+                io.ferry.sync.TargetSpec.parse(target, tls.toOptions()), stateDir, onConflict, onError, lanes, filter.toFilter(), DbMapping.of(dbMap, targetDb, dbPrefix),
                 noSecondFullSync, Sizes.parse(spoolMaxBytes), Sizes.parse(bigKeyBytes), Duration.ofMillis(ackIntervalMs),
                 statusPort == null ? 0 : statusPort, Durations.parse("--target-reconnect-for", targetReconnectFor), onUnsupported,
                 targetAtLeastOnce);

@@ -43,6 +43,15 @@ public final class SnapshotConverter implements RdbHandler {
         this.clock = clock;
     }
 
+    /** {@code h} under the name it gets on the target (a --db-prefix); RESTORE payloads do not hold the name, so only it changes. */
+    private KeyHeader named(KeyHeader h) {
+        if (dbMap instanceof io.ferry.filter.DbMap m && m.prefixes()) {
+            byte[] name = m.targetKey(h.db, h.key);
+            return name == h.key ? h : h.withKey(name);
+        }
+        return h;
+    }
+
     @Override
     public ValueSink beginKey(KeyHeader h) {
         return null; // values are captured raw by the reader and handled in endKey
@@ -98,6 +107,7 @@ public final class SnapshotConverter implements RdbHandler {
     }
 
     private void convert(KeyHeader h, RawValue raw) {
+        h = named(h);
         out.checkHealthy();
         if (raw == null) {
             throw new IllegalStateException("the reader must capture raw values for conversion");
@@ -330,6 +340,7 @@ public final class SnapshotConverter implements RdbHandler {
      * db map, conflict policy and temp-key rename as a decoded RDB value.
      */
     public void elementKey(KeyHeader h, java.util.function.Consumer<ValueSink> elements) {
+        h = named(h);
         out.checkHealthy();
         long now = clock.getAsLong();
         if (h.expireAtMs != KeyHeader.NO_EXPIRE && h.expireAtMs <= now) {
@@ -417,10 +428,11 @@ public final class SnapshotConverter implements RdbHandler {
                     return null;
                 }
                 int db = dbMap.applyAsInt(h.db);
-                if (!claimName(db, h)) {
+                KeyHeader named = named(h);
+                if (!claimName(db, named)) {
                     return null;
                 }
-                current = startTyped(db, h, now);
+                current = startTyped(db, named, now);
                 return current.writer();
             }
 

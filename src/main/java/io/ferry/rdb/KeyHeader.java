@@ -43,6 +43,11 @@ public final class KeyHeader {
         this.offset = offset;
     }
 
+    /** This header with another name (a key written under a --db-prefix); the rest, expiry included, is kept. */
+    public KeyHeader withKey(byte[] name) {
+        return new KeyHeader(db, name, rdbType, expireAtMs, idleSeconds, lfuFreq, offset, keyMetadata);
+    }
+
     public ValueType type() {
         return RdbType.valueType(rdbType);
     }

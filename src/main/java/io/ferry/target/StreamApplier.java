@@ -10,6 +10,7 @@ import io.ferry.resp.Reply;
 import io.ferry.resp.ReplyCallback;
 import io.ferry.route.CommandTable;
 import io.ferry.route.DbArguments;
+import io.ferry.route.KeyPrefixer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class StreamApplier {
     private final String syncId;
     private final KeyFilter filter;
     private final IntUnaryOperator dbMap;
+    private final io.ferry.filter.DbMap prefixes; // --db-prefix, or null: keys go as they are
     private final BatchWriter writer;
     private final String partition; // "" for a single source; else the target also holds other shards' keys
     private final long[] skipUpTo; // per checkpoint unit: commands ending at or before this were applied before a crash
@@ -99,6 +101,7 @@ public final class StreamApplier {
         this.syncId = syncId;
         this.filter = filter;
         this.dbMap = dbMap;
+        this.prefixes = dbMap instanceof io.ferry.filter.DbMap m && m.prefixes() ? m : null;
         this.batchCommands = batchCommands;
         this.onGetAck = onGetAck;
         this.writer = target.batchWriter(syncId, partition, this::checkpointValue, skipUpTo);
@@ -367,6 +370,14 @@ public final class StreamApplier {
         if (!accepted(key, cmd.type())) {
             return;
         }
+        if (prefixes != null) {
+            // Filters see the source's names; lanes and slots the names written.
+            argv = prefixed(argv);
+            if (argv == null) {
+                return;
+            }
+            key = prefixes.targetKey(db, key);
+        }
         int lane = laneIndex(key);
         if (c.endOffset() <= skipUpTo[writer.unitOf(key, lane)]) {
             return; // applied before the restart
@@ -430,7 +441,18 @@ public final class StreamApplier {
             if (key != null && !accepted(key, cmd.type())) {
                 continue;
             }
-            byte[][] argv = DbArguments.map(c.argv(), db, dbMap, filter::acceptsDb);
+            byte[][] argv = prefixed(c.argv());
+            if (argv == null) {
+                if (failure.get() != null) {
+                    db = dbBefore;
+                    return;
+                }
+                continue;
+            }
+            if (key != null && prefixes != null) {
+                key = prefixes.targetKey(db, key);
+            }
+            argv = DbArguments.map(argv, db, dbMap, filter::acceptsDb);
             if (argv == null) {
                 filtered.increment();
                 continue;
@@ -446,7 +468,7 @@ public final class StreamApplier {
                 // A multi-key DEL or MSET inside a block that is split anyway: one command per key.
                 boolean pairs = k == CommandTable.Kind.SPLIT_PAIRS;
                 for (int i = 1; i + (pairs ? 1 : 0) < argv.length; i += pairs ? 2 : 1) {
-                    if (!accepted(argv[i], cmd.type())) {
+                    if (!accepted(c.argv()[i], cmd.type())) { // the source's name (argv's may be prefixed)
                         continue;
                     }
                     cmds.add(new Cmd(dbMap.applyAsInt(db), pairs ? new byte[][] {Args.b("SET"), argv[i], argv[i + 1]} : new byte[][] {argv[0], argv[i]}));
@@ -550,7 +572,15 @@ public final class StreamApplier {
             }
             return;
         }
-        byte[][] argv = filter.acceptsDb(db) ? DbArguments.map(c.argv(), db, dbMap, filter::acceptsDb) : null;
+        if (!filter.acceptsDb(db)) {
+            filtered.increment();
+            return;
+        }
+        byte[][] argv = prefixed(c.argv());
+        if (argv == null) {
+            return; // refused: counted or failed
+        }
+        argv = DbArguments.map(argv, db, dbMap, filter::acceptsDb);
         if (argv == null) {
             filtered.increment();
             return;
@@ -566,6 +596,27 @@ public final class StreamApplier {
         }
         barrierGroup(java.util.Collections.singletonList(new Cmd(dbMap.applyAsInt(db), argv)), target.nodes() > 1 ? List.of(node) : null,
                 c.startOffset(), c.endOffset());
+    }
+
+    /**
+     * {@code argv} of the current db with its keys under that db's {@code --db-prefix}; null when it
+     * cannot be written so (its keys unknown, a FLUSHDB of a shared db): counted under
+     * --on-error skip, else the run stops before it.
+     */
+    private byte[][] prefixed(byte[][] argv) {
+        if (prefixes == null) {
+            return argv;
+        }
+        try {
+            return KeyPrefixer.rewrite(argv, db, prefixes, filter::acceptsDb);
+        } catch (KeyPrefixer.Refused e) {
+            if (onError == OnError.SKIP) {
+                skipped(e.getMessage() + ": skipped");
+            } else {
+                fail(e.getMessage() + "; stopped before applying it (use --on-error skip to count such commands and go on)");
+            }
+            return null;
+        }
     }
 
     /** A command whose keys live on several nodes of the target: counted and skipped, or the run stops before it. */

@@ -25,7 +25,7 @@ class ExampleConfigTest {
         String all = Files.readString(EXAMPLE).replaceAll("(?m)^# ([a-z][a-z-]*) = ", "$1 = ");
         ConfigFile uncommented = ConfigFile.load(Files.writeString(dir.resolve("all.toml"), all));
         assertThat(uncommented.options()).containsOnlyKeys("source", "target", "state-dir", "status-port", "status-host",
-                "on-conflict", "on-error", "on-unsupported", "lanes", "db-map", "target-db", "key", "exclude-key", "type", "db",
+                "on-conflict", "on-error", "on-unsupported", "lanes", "db-map", "target-db", "db-prefix", "key", "exclude-key", "type", "db",
                 "no-second-full-sync", "tls-ca", "tls-cert", "tls-key", "tls-insecure", "source-tls-ca", "source-tls-cert",
                 "source-tls-key", "source-tls-insecure", "spool-max-bytes", "big-key-bytes", "ack-interval", "target-reconnect-for",
                 "source-prefer", "source-safe");
