@@ -1,15 +1,13 @@
 package io.ferry.source.pika.snapshot;
 
-import java.nio.ByteBuffer;
-import org.rocksdb.AbstractComparator;
 import org.rocksdb.ComparatorOptions;
 
 /**
  * lists/data_cf of a blackwidow dump, keys {@code keylen:i32 ‖ key ‖ version:i32 ‖ index:u64}
  * (PIKA.md §8.4): user key bytewise, then version signed, then index unsigned; at each step a key
- * that ends there sorts first. RocksDB checks the name against the one recorded in the files.
+ * that ends there sorts first.
  */
-final class BlackwidowListsDataKeyComparator extends AbstractComparator {
+final class BlackwidowListsDataKeyComparator extends PikaComparator {
     static final String NAME = "blackwidow.ListsDataKeyComparator";
 
     BlackwidowListsDataKeyComparator(ComparatorOptions options) {
@@ -22,8 +20,8 @@ final class BlackwidowListsDataKeyComparator extends AbstractComparator {
     }
 
     @Override
-    public int compare(ByteBuffer x, ByteBuffer y) {
-        return compareKeys(new KeyBytes(x), new KeyBytes(y));
+    int order(KeyBytes a, KeyBytes b) {
+        return compareKeys(a, b);
     }
 
     static int compareKeys(KeyBytes a, KeyBytes b) {

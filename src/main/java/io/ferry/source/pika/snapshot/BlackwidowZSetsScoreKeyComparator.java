@@ -1,7 +1,5 @@
 package io.ferry.source.pika.snapshot;
 
-import java.nio.ByteBuffer;
-import org.rocksdb.AbstractComparator;
 import org.rocksdb.ComparatorOptions;
 
 /**
@@ -9,7 +7,7 @@ import org.rocksdb.ComparatorOptions;
  * member} (PIKA.md §8.4): the first {@code 4 + keylen + 4} bytes raw (so the length's LE bytes
  * order keys first), then the score as a double, then the member bytewise.
  */
-final class BlackwidowZSetsScoreKeyComparator extends AbstractComparator {
+final class BlackwidowZSetsScoreKeyComparator extends PikaComparator {
     static final String NAME = "blackwidow.ZSetsScoreKeyComparator";
 
     BlackwidowZSetsScoreKeyComparator(ComparatorOptions options) {
@@ -22,8 +20,8 @@ final class BlackwidowZSetsScoreKeyComparator extends AbstractComparator {
     }
 
     @Override
-    public int compare(ByteBuffer x, ByteBuffer y) {
-        return compareKeys(new KeyBytes(x), new KeyBytes(y));
+    int order(KeyBytes a, KeyBytes b) {
+        return compareKeys(a, b);
     }
 
     static int compareKeys(KeyBytes a, KeyBytes b) {

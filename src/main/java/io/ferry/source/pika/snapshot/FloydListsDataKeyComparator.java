@@ -1,7 +1,5 @@
 package io.ferry.source.pika.snapshot;
 
-import java.nio.ByteBuffer;
-import org.rocksdb.AbstractComparator;
 import org.rocksdb.ComparatorOptions;
 
 /**
@@ -9,7 +7,7 @@ import org.rocksdb.ComparatorOptions;
  * reserve[16]} (PIKA.md §9): bytes through the ekey terminator bytewise, then version and index
  * unsigned; a key that ends earlier sorts first at each step.
  */
-final class FloydListsDataKeyComparator extends AbstractComparator {
+final class FloydListsDataKeyComparator extends PikaComparator {
     static final String NAME = "floyd.ListsDataKeyComparator";
 
     FloydListsDataKeyComparator(ComparatorOptions options) {
@@ -22,8 +20,8 @@ final class FloydListsDataKeyComparator extends AbstractComparator {
     }
 
     @Override
-    public int compare(ByteBuffer x, ByteBuffer y) {
-        return compareKeys(new KeyBytes(x), new KeyBytes(y));
+    int order(KeyBytes a, KeyBytes b) {
+        return compareKeys(a, b);
     }
 
     static int compareKeys(KeyBytes a, KeyBytes b) {

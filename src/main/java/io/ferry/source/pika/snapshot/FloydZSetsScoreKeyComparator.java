@@ -1,7 +1,5 @@
 package io.ferry.source.pika.snapshot;
 
-import java.nio.ByteBuffer;
-import org.rocksdb.AbstractComparator;
 import org.rocksdb.ComparatorOptions;
 
 /**
@@ -9,7 +7,7 @@ import org.rocksdb.ComparatorOptions;
  * ‖ reserve[16]} (PIKA.md §9): the bytes after the reserve through the ekey terminator bytewise,
  * then version unsigned, then the score as a double, then the rest bytewise.
  */
-final class FloydZSetsScoreKeyComparator extends AbstractComparator {
+final class FloydZSetsScoreKeyComparator extends PikaComparator {
     static final String NAME = "floyd.ZSetsScoreKeyComparator";
 
     FloydZSetsScoreKeyComparator(ComparatorOptions options) {
@@ -22,8 +20,8 @@ final class FloydZSetsScoreKeyComparator extends AbstractComparator {
     }
 
     @Override
-    public int compare(ByteBuffer x, ByteBuffer y) {
-        return compareKeys(new KeyBytes(x), new KeyBytes(y));
+    int order(KeyBytes a, KeyBytes b) {
+        return compareKeys(a, b);
     }
 
     static int compareKeys(KeyBytes a, KeyBytes b) {
