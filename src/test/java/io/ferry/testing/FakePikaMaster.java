@@ -40,6 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * master does (both ends must be item ends it sent and has not seen acked, else it closes the
  * connection); it pushes the recorded dump with rsync (3.x) or serves it on +10001 (3.5/4.0).
  * Hooks cut the link after a number of items, or make a position purged.
+ *
+ * <p>Synthetic mode ({@link #synthetic}) takes the handshake frames and INFO of a version's
+ * recording but serves a dump directory given by the caller and a binlog made of the caller's
+ * commands: for benchmarks far bigger than any recording.
  */
 public final class FakePikaMaster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +52,8 @@ public final class FakePikaMaster implements AutoCloseable {
     public record Item(String db, long end, BinlogOffset offset, byte[] binlog) {}
 
     private final Path dir;
+    /** The db directory served or pushed: the recording's, or the synthetic one. */
+    private final Path dump;
     private final String version;
     private final int port;
     private final ServerSocket main;
@@ -80,11 +86,20 @@ public final class FakePikaMaster implements AutoCloseable {
     public volatile int expireLogsNums = 10;
     /** The state SSCAN answers from (key -> members), for the 3.x SPOP re-read. */
     public final Map<String, List<String>> sets = new ConcurrentHashMap<>();
+    /** While set, nothing of the binlog is pushed (keepalives still are): a benchmark releases it after the dump. */
+    public volatile boolean holdBinlog;
+    /** Items per push; 0 = the recorded mode's random 1–20 (a real master sends up to 100, PIKA.md §5). */
+    public volatile int pushItems;
+    /** Items the replica acked, and when the first push and the latest ack happened (System.nanoTime, 0 = not yet). */
+    public final AtomicLong itemsAcked = new AtomicLong();
+    public volatile long firstPushNanos;
+    public volatile long lastAckNanos;
     private volatile String requirePass;
     private FakeRsyncService rsyncService;
 
     private FakePikaMaster(Path dir, String version, String recording, long upToLogicId, List<String> dbs, boolean shift) throws IOException {
         this.dir = dir;
+        this.dump = dir.resolve("snapshot").resolve("db0");
         this.version = version;
         int p = freeTriple();
         this.port = p;
@@ -130,6 +145,73 @@ public final class FakePikaMaster implements AutoCloseable {
     public static FakePikaMaster multiDb(String version, long upTo) throws IOException {
         Path dir = Fixtures.requirePikaDir(version);
         return new FakePikaMaster(dir, version, "replication.multidb.transcript.jsonl", upTo, List.of("db0", "db1", "db2"), true);
+    }
+
+    /**
+     * A master of {@code version}'s handshake (MetaSync, session id, INFO from its recording) whose db0
+     * holds the dump in {@code dumpDir} (its {@code info} gives the binlog position) and whose binlog
+     * is {@code commands}, one item each, at ascending positions right after the dump's, in 100 MB
+     * binlog files like Pika's default {@code binlog-file-size}. The 3.5/4.0 dump service serves every
+     * file of {@code dumpDir}, {@code info} last.
+     */
+    public static FakePikaMaster synthetic(Path dumpDir, String version, Iterable<byte[][]> commands) throws IOException {
+        return new FakePikaMaster(Fixtures.requirePikaDir(version), version, dumpDir, commands);
+    }
+
+    private FakePikaMaster(Path dir, String version, Path dumpDir, Iterable<byte[][]> commands) throws IOException {
+        this.dir = dir;
+        this.dump = dumpDir;
+        this.version = version;
+        int p = freeTriple();
+        this.port = p;
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        this.main = new ServerSocket(p, 50, lo);
+        this.repl = new ServerSocket(p + 2000, 50, lo);
+        this.rsync = version.startsWith("3.3") ? null : new ServerSocket(p + 10001, 50, lo);
+        List<JsonNode> frames = readJsonl(dir.resolve("replication.transcript.jsonl"));
+        this.metaSyncReply = metaSyncReply(frames, List.of("db0"));
+        this.sessionId = firstTrySyncSession(frames);
+        this.infoServerReply = infoServerReply(dir.resolve("redis-surface.jsonl"));
+        long infoPos = infoPosition(dumpDir.resolve("info"));
+        dumpPosition.put("db0", infoPos);
+        items.put("db0", synthesize(infoPos, commands));
+        pushItems = 100;
+        accept(main, this::serveMain);
+        accept(repl, this::serveRepl);
+        if (rsync != null) {
+            rsyncService = new FakeRsyncService(rsync, dumpDir, listing(dumpDir), "5b1e7c0ffee5b1e7c0ffee5b1e7c0ffe");
+        }
+    }
+
+    private static final long BINLOG_FILE_SIZE = 100L << 20;
+
+    /** Each command as a binlog item (type 1, logic ids from 1); an item ends where the next starts. */
+    private static List<Item> synthesize(long from, Iterable<byte[][]> commands) {
+        List<Item> out = new ArrayList<>();
+        long filenum = PikaPosition.filenum(from);
+        long offset = PikaPosition.offset(from);
+        long logicId = 0;
+        long now = System.currentTimeMillis() / 1000;
+        for (byte[][] argv : commands) {
+            byte[] binlog = BinlogItem.encode(new BinlogItem(1, now, 0, ++logicId, filenum, offset, argv));
+            if (offset + binlog.length > BINLOG_FILE_SIZE) {
+                filenum++;
+                offset = 0;
+            }
+            offset += binlog.length;
+            out.add(new Item("db0", PikaPosition.of(filenum, offset), new BinlogOffset(filenum, offset, 0, 0), binlog));
+        }
+        return out;
+    }
+
+    /** What the dump service lists: every file under the dump, {@code info} last (the replica takes it as the end). */
+    private static List<String> listing(Path dumpDir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dumpDir)) {
+            List<String> names = new ArrayList<>(files.filter(Files::isRegularFile).map(f -> dumpDir.relativize(f).toString())
+                    .filter(n -> !n.equals("info")).sorted().toList());
+            names.add("info");
+            return names;
+        }
     }
 
     public int port() {
@@ -316,6 +398,8 @@ public final class FakePikaMaster implements AutoCloseable {
             }
             int upTo = unacked.indexOf(last);
             unacked.subList(0, upTo + 1).clear();
+            itemsAcked.addAndGet(upTo + 1);
+            lastAckNanos = System.nanoTime();
             notifyAll();
             return true;
         }
@@ -328,8 +412,8 @@ public final class FakePikaMaster implements AutoCloseable {
                 while (!s.isClosed()) {
                     List<InnerResponse.BinlogPush> batch = new ArrayList<>();
                     synchronized (this) {
-                        int n = 1 + rnd.nextInt(20);
-                        while (batch.size() < n && next < its.size() && unacked.size() < WINDOW) {
+                        int n = pushItems > 0 ? pushItems : 1 + rnd.nextInt(20);
+                        while (!holdBinlog && batch.size() < n && next < its.size() && unacked.size() < WINDOW) {
                             Item it = its.get(next++);
                             batch.add(new InnerResponse.BinlogPush(db, 0, it.offset(), it.binlog(), sessionId));
                             unacked.add(it.end());
@@ -342,6 +426,9 @@ public final class FakePikaMaster implements AutoCloseable {
                             wait(50);
                             continue;
                         }
+                    }
+                    if (firstPushNanos == 0) {
+                        firstPushNanos = System.nanoTime();
                     }
                     write(out, InnerResponse.binlogPush(batch));
                     if (pushPauseMs > 0) {
@@ -368,7 +455,6 @@ public final class FakePikaMaster implements AutoCloseable {
     /** What a 3.x master does after a DBSync: rsync each type directory of the dump, then info, into the replica's daemon. */
     private void pushDump(String ip, int rsyncPort, String db) {
         Thread t = new Thread(() -> {
-            Path dump = dir.resolve("snapshot").resolve("db0");
             try {
                 for (String type : List.of("strings", "zsets", "hashes", "lists", "sets")) {
                     rsync(dump.resolve(type) + "/", ip, rsyncPort, db + "/" + type + "/");
@@ -439,6 +525,10 @@ public final class FakePikaMaster implements AutoCloseable {
         if (!Files.exists(info)) {
             info = dir.resolve("snapshot").resolve("db0").resolve("info");
         }
+        return infoPosition(info);
+    }
+
+    private static long infoPosition(Path info) throws IOException {
         String[] lines = Files.readString(info).split("\n");
         return PikaPosition.of(Long.parseLong(lines[3].strip()), Long.parseLong(lines[4].strip()));
     }
