@@ -227,7 +227,11 @@ public final class SnapshotConverter implements RdbHandler {
      * verify and load). NX keeps the conflict check atomic, as RESTORE without REPLACE does.
      */
     private void setString(int db, KeyHeader h, RawValue raw, long now) {
-        byte[] value = RdbStrings.decode(raw.bytes(), 1);
+        setString(db, h, RdbStrings.decode(raw.bytes(), 1), now);
+    }
+
+    /** A string in one command (SET, or a bulk MSET), which is atomic by itself: no temporary key. */
+    private void setString(int db, KeyHeader h, byte[] value, long now) {
         // an MSET spans slots; on Pika under replace each name's DEL went on its own lane, before it
         if (opt.bulkStrings() && !target.clusterMode() && h.expireAtMs == KeyHeader.NO_EXPIRE
                 && !(target.pika() && opt.onConflict() == ConflictPolicy.REPLACE)) {
@@ -418,6 +422,8 @@ public final class SnapshotConverter implements RdbHandler {
         return new RdbHandler() {
             private TypedKey current;
 
+            private byte[] string; // a plain string's value, written in one SET at the key's end
+
             @Override
             public ValueSink beginKey(KeyHeader h) {
                 before.run();
@@ -432,18 +438,35 @@ public final class SnapshotConverter implements RdbHandler {
                 if (!claimName(db, named)) {
                     return null;
                 }
+                if (h.rdbType == RdbType.STRING && target.setWithOptions()) {
+                    return new ValueSink() {
+                        @Override
+                        public void string(byte[] value) {
+                            string = value;
+                        }
+                    };
+                }
                 current = startTyped(db, named, now);
                 return current.writer();
             }
 
             @Override
             public void endKey(KeyHeader h, RawValue raw) {
-                if (current != null) {
+                if (string != null) {
+                    byte[] value = string;
+                    string = null;
+                    setString(dbMap.applyAsInt(h.db), named(h), value, clock.getAsLong());
+                } else if (current != null) {
                     TypedKey k = current;
                     current = null;
                     finishTyped(k);
                 }
                 after.run();
+            }
+
+            @Override
+            public void end() {
+                SnapshotConverter.this.end(); // strings still gathered for an MSET
             }
         };
     }

@@ -335,7 +335,10 @@ public final class PikaSession implements Partition {
             PikaSnapshot.Result[] r = new PikaSnapshot.Result[1];
             try {
                 SnapshotApply.run(target.current(), opt, again, disjoint, stats, stopping::get, () -> {}, true,
-                        h -> r[0] = snap.read(source.dbIndex(), h, source.typeConflict(), System::currentTimeMillis, pika.names()::register));
+                        h -> {
+                            r[0] = snap.read(source.dbIndex(), h, source.typeConflict(), System::currentTimeMillis, pika.names()::register);
+                            h.end(); // the dump of one db is the whole snapshot
+                        });
             } catch (SyncSession.TargetLost e) {
                 target.reopen(e.getMessage(), () -> null);
                 again = true;
@@ -424,10 +427,13 @@ public final class PikaSession implements Partition {
         long prev = from;
         try (PikaRefetch refetch = new PikaRefetch(source, pika.names())) {
             while (!stopping.get() && a.failure() == null) {
-                Received r = received.poll(100, TimeUnit.MILLISECONDS);
+                Received r = received.poll();
                 if (r == null) {
-                    a.flush(); // the master is idle: send what is batched now, for low lag
-                    continue;
+                    a.flush(); // all that arrived is dispatched: send the partial batches now, so their acks free the master's window
+                    r = received.poll(100, TimeUnit.MILLISECONDS);
+                    if (r == null) {
+                        continue;
+                    }
                 }
                 if (r.lost() != null) {
                     lost = r.lost();
@@ -540,7 +546,7 @@ public final class PikaSession implements Partition {
         long ckEvery = opt.ackInterval().toNanos();
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                Thread.sleep(50);
+                Thread.sleep(5); // the master sends nothing more once its window is full of unacked items: ack promptly
                 long applied = a.appliedOffset();
                 AckWindow.Range r = unacked.takeApplied(applied);
                 long now = System.nanoTime();
