@@ -5,10 +5,8 @@ import io.ferry.rdb.RdbHandler;
 import io.ferry.rdb.ValueSink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import org.rocksdb.RocksIterator;
 import org.slf4j.Logger;
@@ -26,8 +24,6 @@ final class BlackwidowReader implements AutoCloseable {
             PikaType.LIST, "lists", PikaType.ZSET, "zsets", PikaType.SET, "sets");
 
     private final EnumMap<PikaType, RocksStore> stores = new EnumMap<>(PikaType.class);
-    private final List<RocksIterator> iterators = new ArrayList<>();
-    private final EnumMap<PikaType, RocksIterator> dataCursors = new EnumMap<>(PikaType.class);
 
     BlackwidowReader(Path dbDir) throws PikaFormatException {
         try {
@@ -59,7 +55,7 @@ final class BlackwidowReader implements AutoCloseable {
         long nowSec = Math.floorDiv(nowMs, 1000);
         EnumMap<PikaType, RocksIterator> metaCursors = new EnumMap<>(PikaType.class);
         for (Map.Entry<PikaType, RocksStore> e : stores.entrySet()) {
-            RocksIterator it = track(e.getValue().iterator("default"));
+            RocksIterator it = e.getValue().iterator("default");
             it.seekToFirst();
             metaCursors.put(e.getKey(), it);
         }
@@ -149,7 +145,7 @@ final class BlackwidowReader implements AutoCloseable {
         sink.sizeHint(meta.count());
         String cf = type == PikaType.SET ? "member_cf" : "data_cf";
         String where = DIRECTORIES.get(type) + "/" + cf;
-        RocksIterator it = dataCursor(type, cf);
+        RocksIterator it = stores.get(type).cursor(cf);
         byte[] prefix = BwDataKey.prefix(meta.userKey(), meta.version());
         long n = 0;
         for (it.seek(prefix); it.isValid(); it.next()) {
@@ -172,7 +168,7 @@ final class BlackwidowReader implements AutoCloseable {
     /** Elements of the current version with left < index < right, ascending index = head to tail. */
     private void emitList(BwListMetaRow meta, ValueSink sink) throws PikaFormatException {
         sink.sizeHint(meta.count());
-        RocksIterator it = dataCursor(PikaType.LIST, "data_cf");
+        RocksIterator it = stores.get(PikaType.LIST).cursor("data_cf");
         long n = 0;
         for (it.seek(BwDataKey.listKey(meta.userKey(), meta.version(), meta.leftIndex() + 1)); it.isValid(); it.next()) {
             byte[] k = it.key();
@@ -195,27 +191,8 @@ final class BlackwidowReader implements AutoCloseable {
         }
     }
 
-    private RocksIterator dataCursor(PikaType type, String cf) throws PikaFormatException {
-        RocksIterator it = dataCursors.get(type);
-        if (it == null) {
-            it = track(stores.get(type).iterator(cf));
-            dataCursors.put(type, it);
-        }
-        return it;
-    }
-
-    private RocksIterator track(RocksIterator it) {
-        iterators.add(it);
-        return it;
-    }
-
     @Override
     public void close() {
-        for (RocksIterator it : iterators) {
-            it.close();
-        }
-        iterators.clear();
-        dataCursors.clear();
         for (RocksStore s : stores.values()) {
             s.close();
         }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.rocksdb.RocksIterator;
@@ -25,8 +24,6 @@ final class FloydReader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FloydReader.class);
 
     private final RocksStore store;
-    private final Map<String, RocksIterator> cursors = new HashMap<>();
-    private final List<RocksIterator> iterators = new ArrayList<>();
 
     FloydReader(Path instanceDir) throws PikaFormatException {
         this.store = RocksStore.open(instanceDir, FloydReader::comparatorOf);
@@ -41,7 +38,7 @@ final class FloydReader implements AutoCloseable {
     }
 
     void read(int db, RdbHandler handler, long nowMs, ReadStats stats) throws PikaFormatException {
-        RocksIterator it = track(store.iterator("default"));
+        RocksIterator it = store.iterator("default");
         for (it.seekToFirst(); it.isValid(); it.next()) {
             byte[] rowKey = it.key();
             FloydKey k = FloydKey.decodeMeta(rowKey);
@@ -129,7 +126,7 @@ final class FloydReader implements AutoCloseable {
 
     private void emitCollection(PikaType t, byte[] name, FloydMeta m, ValueSink sink) throws PikaFormatException {
         String cf = t == PikaType.HASH ? "hash_data_cf" : t == PikaType.SET ? "set_data_cf" : "zset_data_cf";
-        RocksIterator it = cursor(cf);
+        RocksIterator it = store.cursor(cf);
         byte[] prefix = FloydDataKey.prefix(name, m.version());
         long n = 0;
         for (it.seek(prefix); it.isValid(); it.next()) {
@@ -159,7 +156,7 @@ final class FloydReader implements AutoCloseable {
     }
 
     private void emitList(byte[] name, FloydMeta m, ValueSink sink) throws PikaFormatException {
-        RocksIterator it = cursor("list_data_cf");
+        RocksIterator it = store.cursor("list_data_cf");
         long n = 0;
         for (it.seek(FloydDataKey.listKey(name, m.version(), m.leftIndex() + 1)); it.isValid(); it.next()) {
             byte[] k = it.key();
@@ -178,7 +175,7 @@ final class FloydReader implements AutoCloseable {
     /** Entries in id order (ms, seq big-endian in the key), values {@code len:u32 LE ‖ bytes} repeated. */
     private void emitStream(byte[] name, FloydStreamMeta m, ValueSink sink) throws PikaFormatException {
         sink.sizeHint(m.length());
-        RocksIterator it = cursor("stream_data_cf");
+        RocksIterator it = store.cursor("stream_data_cf");
         byte[] prefix = FloydDataKey.prefix(name, m.version());
         long n = 0;
         for (it.seek(prefix); it.isValid(); it.next()) {
@@ -225,27 +222,8 @@ final class FloydReader implements AutoCloseable {
         }
     }
 
-    private RocksIterator cursor(String cf) throws PikaFormatException {
-        RocksIterator it = cursors.get(cf);
-        if (it == null) {
-            it = track(store.iterator(cf));
-            cursors.put(cf, it);
-        }
-        return it;
-    }
-
-    private RocksIterator track(RocksIterator it) {
-        iterators.add(it);
-        return it;
-    }
-
     @Override
     public void close() {
-        for (RocksIterator it : iterators) {
-            it.close();
-        }
-        iterators.clear();
-        cursors.clear();
         store.close();
     }
 }

@@ -22,7 +22,7 @@ import org.rocksdb.RocksIterator;
 /**
  * One RocksDB of a dump, opened read-only with every column family it lists (RocksDB refuses to
  * open a subset), each with its Pika comparator or the bytewise one. Owns every native handle it
- * creates and frees them in reverse order on close; iterators handed out are the caller's.
+ * creates, iterators included, and frees them in reverse order on close.
  */
 final class RocksStore implements AutoCloseable {
     /** Pika's custom comparators, by the name RocksDB recorded for the column family. */
@@ -46,6 +46,7 @@ final class RocksStore implements AutoCloseable {
     private final Path dir;
     private final List<AutoCloseable> owned = new ArrayList<>(); // closed last-first
     private final Map<String, ColumnFamilyHandle> families = new LinkedHashMap<>();
+    private final Map<String, RocksIterator> cursors = new java.util.HashMap<>();
     private final RocksDB db;
     private final ReadOptions scan;
 
@@ -105,13 +106,23 @@ final class RocksStore implements AutoCloseable {
         return families.containsKey(cf);
     }
 
-    /** A fresh iterator over {@code cf}, in that family's comparator order. The caller closes it. */
+    /** A fresh iterator over {@code cf}, in that family's comparator order; closed with the store (closing it earlier is fine). */
     RocksIterator iterator(String cf) throws PikaFormatException {
         ColumnFamilyHandle h = families.get(cf);
         if (h == null) {
             throw new PikaFormatException(dir + ": no column family " + cf + " (has " + families.keySet() + ")");
         }
-        return db.newIterator(h, scan);
+        return own(db.newIterator(h, scan)); // after its handle in the list: closed before it
+    }
+
+    /** The one iterator the store keeps over {@code cf} for seeking key after key (the data rows of each meta), made on first use. */
+    RocksIterator cursor(String cf) throws PikaFormatException {
+        RocksIterator it = cursors.get(cf);
+        if (it == null) {
+            it = iterator(cf);
+            cursors.put(cf, it);
+        }
+        return it;
     }
 
     /** Throws if the iterator stopped on an error rather than at the end. */
@@ -137,5 +148,6 @@ final class RocksStore implements AutoCloseable {
             }
         }
         owned.clear();
+        cursors.clear();
     }
 }
