@@ -29,8 +29,11 @@ final class PikaPlan {
 
     static Map<String, Partition> plan(SyncOptions opt, SourceSpec.Pika spec) {
         var uri = spec.uri();
-        String version = versionOf(opt, spec);
-        warnAboutBinlogRetention(opt, spec);
+        String version;
+        try (RedisConnection c = RedisConnection.open(spec.uri(), opt.sourceTls(), Duration.ofSeconds(10))) {
+            version = versionOf(c, spec);
+            warnAboutBinlogRetention(c);
+        }
         PikaGeneration gen = PikaGeneration.of(version);
         List<String> dbs = dbsOf(spec, version);
         List<String> synced = dbs.stream().filter(d -> opt.filter().acceptsDb(indexOf(d))).toList();
@@ -65,8 +68,8 @@ final class PikaPlan {
      * A full sync continues from the dump's binlog position only if the master still has that
      * binlog file when the dump is written: says so, in one line, when the master keeps few files.
      */
-    private static void warnAboutBinlogRetention(SyncOptions opt, SourceSpec.Pika spec) {
-        try (RedisConnection c = RedisConnection.open(spec.uri(), opt.sourceTls(), Duration.ofSeconds(10))) {
+    private static void warnAboutBinlogRetention(RedisConnection c) {
+        try {
             Reply r = c.call("CONFIG", "GET", "expire-logs-nums");
             if (r.isError() || r.asList().size() < 2) {
                 return; // CONFIG refused: nothing to say
@@ -90,22 +93,20 @@ final class PikaPlan {
         }
     }
 
-    private static String versionOf(SyncOptions opt, SourceSpec.Pika spec) {
-        try (RedisConnection c = RedisConnection.open(spec.uri(), opt.sourceTls(), Duration.ofSeconds(10))) {
-            Reply r = c.call("INFO", "server");
-            if (r.isError()) {
-                throw new io.ferry.cli.UserError("the source " + spec.redacted() + " refused INFO server: " + r.asString());
-            }
-            for (String line : r.asString().split("\r?\n")) {
-                if (line.startsWith("pika_version:")) {
-                    String v = line.substring("pika_version:".length()).strip();
-                    PikaGeneration.of(v); // refuses a version it cannot speak to, in one line
-                    return v;
-                }
-            }
-            throw new io.ferry.cli.UserError("the source " + spec.redacted() + " is not a Pika server (its INFO has no pika_version); "
-                    + "give a Redis or Valkey source as redis://");
+    private static String versionOf(RedisConnection c, SourceSpec.Pika spec) {
+        Reply r = c.call("INFO", "server");
+        if (r.isError()) {
+            throw new io.ferry.cli.UserError("the source " + spec.redacted() + " refused INFO server: " + r.asString());
         }
+        for (String line : r.asString().split("\r?\n")) {
+            if (line.startsWith("pika_version:")) {
+                String v = line.substring("pika_version:".length()).strip();
+                PikaGeneration.of(v); // refuses a version it cannot speak to, in one line
+                return v;
+            }
+        }
+        throw new io.ferry.cli.UserError("the source " + spec.redacted() + " is not a Pika server (its INFO has no pika_version); "
+                + "give a Redis or Valkey source as redis://");
     }
 
     /** The master's dbs, from a MetaSync on a throw-away replica node (closing it removes the node). */

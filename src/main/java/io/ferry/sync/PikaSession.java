@@ -134,9 +134,6 @@ public final class PikaSession implements Partition {
         try (StateDirLock lock = StateDirLock.acquire(opt.stateDir());
                 TargetLink target = TargetLink.open(opt, stats, stopping::get)) {
             LOG.info("{}: target {} is {}", source.describe(), opt.target().redacted(), target.current().features().describe());
-            if (opt.filter().acceptsDb(source.dbIndex())) {
-                target.current().requireDb(opt.dbMap().applyAsInt(source.dbIndex()), "Pika " + source.dbName());
-            }
             boolean everIncremental = false;
             int linkFailures = 0;
             while (!stopping.get()) {
