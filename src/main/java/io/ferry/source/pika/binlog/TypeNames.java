@@ -34,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TypeNames {
     private final TypeConflictPolicy policy;
     private final Map<String, Entry> names = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long saved = -1; // the changes count the file holds (-1: none written yet)
 
     private record Entry(PikaType primary, Set<PikaType> types) {}
 
@@ -56,6 +58,7 @@ public final class TypeNames {
             throw new IllegalArgumentException("no types for " + Argv.s(name));
         }
         EnumSet<PikaType> set = EnumSet.copyOf(types);
+        changes.incrementAndGet();
         names.merge(Argv.s(name), new Entry(set.iterator().next(), set),
                 (old, add) -> {
                     EnumSet<PikaType> merged = EnumSet.copyOf(old.types);
@@ -102,6 +105,7 @@ public final class TypeNames {
             }
             EnumSet<PikaType> more = EnumSet.copyOf(e.types);
             more.add(type);
+            changes.incrementAndGet();
             return new Entry(e.primary, more);
         });
         return targetName(name, type);
@@ -130,12 +134,15 @@ public final class TypeNames {
 
     /** The master deleted every type of the name. */
     void forget(byte[] name) {
-        names.remove(Argv.s(name));
+        if (names.remove(Argv.s(name)) != null) {
+            changes.incrementAndGet();
+        }
     }
 
     /** FLUSHDB on the master, or a new dump. */
     public void clear() {
         names.clear();
+        changes.incrementAndGet();
     }
 
     /**
@@ -143,6 +150,10 @@ public final class TypeNames {
      * resumed stream maps names as the one before the restart did; atomically replaced.
      */
     public void save(java.nio.file.Path file) throws java.io.IOException {
+        long at = changes.get(); // read first: a change while writing makes the next save write again
+        if (at == saved && java.nio.file.Files.exists(file)) {
+            return; // saved with every checkpoint: unchanged most of the time
+        }
         StringBuilder b = new StringBuilder();
         names.forEach((n, e) -> {
             b.append(java.util.HexFormat.of().formatHex(n.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).append(' ').append(e.primary.typeName());
@@ -152,11 +163,13 @@ public final class TypeNames {
         java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         java.nio.file.Files.writeString(tmp, b);
         java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        saved = at;
     }
 
     /** Replaces the registry with what {@link #save} wrote (nothing when the file is absent). */
     public void load(java.nio.file.Path file) throws java.io.IOException {
         names.clear();
+        changes.incrementAndGet(); // what was loaded is written back at the next save
         if (!java.nio.file.Files.exists(file)) {
             return;
         }

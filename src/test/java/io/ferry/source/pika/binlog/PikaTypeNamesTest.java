@@ -110,4 +110,26 @@ class PikaTypeNamesTest {
         PikaTranslator v4 = at(PikaGeneration.V4_0, REDIS7, seeded(TypeConflictPolicy.SUFFIX), 1);
         assertThat(run(v4, 1, "HSET", "dup:sh", "f", "h")).containsExactly("HSET dup:sh f h");
     }
+
+    @Test
+    void theRegistrySurvivesARestartAndIsWrittenOnlyWhenItChanged(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("type-names");
+        TypeNames names = new TypeNames(TypeConflictPolicy.SUFFIX);
+        names.register("k\u0000\u00ff".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), List.of(PikaType.HASH, PikaType.STRING));
+        names.save(file);
+        TypeNames again = new TypeNames(TypeConflictPolicy.SUFFIX);
+        again.load(file);
+        byte[] k = "k\u0000\u00ff".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(again.types(k)).containsExactlyInAnyOrder(PikaType.STRING, PikaType.HASH);
+        assertThat(again.targetName(k, PikaType.STRING)).hasValueSatisfying(n -> assertThat(n).isEqualTo(k));
+        assertThat(again.targetName(k, PikaType.HASH)).hasValueSatisfying(n -> assertThat(new String(n, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .isEqualTo("k\u0000\u00ff:hash"));
+
+        java.nio.file.Files.writeString(file, "left alone\n");
+        names.save(file); // nothing changed since the last save
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("left alone\n");
+        names.clear();
+        names.save(file);
+        assertThat(java.nio.file.Files.readString(file)).isEmpty();
+    }
 }
