@@ -25,6 +25,12 @@ cleanup() {
 }
 trap cleanup EXIT
 now_ms() { date +%s%3N; }
+cpu_ticks() { # pids... → utime+stime ticks summed
+  local t=0 p
+  for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo $t
+}
+port_pid() { redis-cli -p "$1" INFO server | awk -F: '/^process_id/{print $2+0}'; }
 used=" "
 free_port() {
   local p
@@ -59,7 +65,14 @@ nodes=()
 for ((i = 0; i < MASTERS; i++)); do
   p=$(free_port); start_redis "node$i" "$p" --cluster-enabled yes --cluster-config-file nodes.conf; nodes+=("127.0.0.1:$p")
 done
-redis-cli --cluster create "${nodes[@]}" --cluster-yes >/dev/null
+if ((MASTERS >= 3)); then
+  redis-cli --cluster create "${nodes[@]}" --cluster-yes >/dev/null
+else # redis-cli creates 3 masters at least: split the slots by hand, then let the nodes meet
+  for ((i = 0; i < MASTERS; i++)); do
+    redis-cli -p "${nodes[$i]#*:}" CLUSTER ADDSLOTSRANGE $((i * 16384 / MASTERS)) $(((i + 1) * 16384 / MASTERS - 1)) >/dev/null
+    ((i > 0)) && redis-cli -p "${nodes[$i]#*:}" CLUSTER MEET 127.0.0.1 "${nodes[0]#*:}" >/dev/null
+  done
+fi
 for _ in $(seq 200); do redis-cli -p "${nodes[0]#*:}" cluster info | grep -q cluster_state:ok && break; sleep 0.05; done
 redis-cli -p "$SRC" DEBUG POPULATE "$KEYS" key 32 >/dev/null
 
@@ -97,8 +110,14 @@ run() { # name target-uri
   "$root/ferry" sync -s "redis://127.0.0.1:$SRC" -t "$uri" --state-dir "$state" --lanes "$LANES" 2>>"$tmp/$name-ferry.log" &
   pid=$!
   t0=$(now_ms)
+  local tpids=() c0 f0
+  if [[ $name == one ]]; then tpids=("$(port_pid "$ONE")"); else for node in "${nodes[@]}"; do tpids+=("$(port_pid "${node#*:}")"); done; fi
+  c0=$(cpu_ticks "${tpids[@]}")
   until [[ "$(acked)" -ge "$target_offset" ]]; do sleep 0.02; kill -0 $pid || { tail "$tmp/$name-ferry.log"; exit 1; }; done
   drain_ms=$(( $(now_ms) - t0 ))
+  f0=$(cpu_ticks "$pid")
+  local busiest; busiest=$(for t in /proc/$pid/task/*; do awk '{print $14 + $15}' "$t/stat"; done | sort -rn | head -1)
+  echo "   drain into $name: target CPU $(awk -v t=$(( $(cpu_ticks "${tpids[@]}") - c0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') s, Ferry CPU (JVM start included) $(awk -v t="$f0" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') s, its busiest thread $(awk -v t="$busiest" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t/hz}') s" >&2
   kill -TERM $pid; wait $pid || true
   echo "$name $full $drain_ms $cmds $expected"
 }

@@ -26,10 +26,15 @@ public record Checkpoint(String source, String replid, long offset, int lanes, S
      * and shape is taken as the same).
      */
     public String differenceFrom(String source, String target, String shape) {
+        return differenceFrom(source, target, target::equals, shape);
+    }
+
+    /** {@link #differenceFrom(String, String, String)}, where {@code isTarget} tells whether a recorded target is the one now. */
+    public String differenceFrom(String source, String target, java.util.function.Predicate<String> isTarget, String shape) {
         if (this.source != null && !withoutCredentials(this.source).equals(source)) {
             return "its source is " + withoutCredentials(this.source) + ", not " + source;
         }
-        if (this.target != null && !this.target.equals(target)) {
+        if (this.target != null && !isTarget.test(this.target)) {
             return "its target is " + this.target + ", not " + target;
         }
         if (this.shape != null && !this.shape.equals(shape)) {

@@ -138,11 +138,8 @@ public final class PikaSession implements Partition {
             int linkFailures = 0;
             while (!stopping.get()) {
                 Checkpoint cp = store.load();
-                String other = cp == null ? null : cp.differenceFrom(source.identity(), opt.target().identity(), shape);
-                if (other != null) {
-                    throw new SyncStateException("the state directory " + opt.stateDir() + " belongs to another migration (" + other
-                            + "); use a new --state-dir for this one, or delete " + opt.stateDir() + " to start over with a full sync");
-                }
+                target.requireSameMigration(cp, source.identity(), shape);
+                targetIdentity = target.identity();
                 if (cp != null && cp.lanes() != opt.lanes() && cp.resumable() && !cp.clean()) {
                     throw new IllegalArgumentException("the checkpoint in " + opt.stateDir() + " was written with --lanes " + cp.lanes()
                             + "; resume with the same --lanes (exactly-once resume depends on it)");
@@ -185,8 +182,10 @@ public final class PikaSession implements Partition {
         store.save(checkpoint(replid, position, Checkpoint.INCREMENTAL, clean));
     }
 
+    private volatile String targetIdentity; // what the checkpoints bind the state directory to (TargetLink#identity)
+
     private Checkpoint checkpoint(String replid, long position, String phase, boolean clean) {
-        return new Checkpoint(source.identity(), replid, position, opt.lanes(), phase, clean, source.dbIndex(), syncId, opt.target().identity(), shape);
+        return new Checkpoint(source.identity(), replid, position, opt.lanes(), phase, clean, source.dbIndex(), syncId, targetIdentity, shape);
     }
 
     /** One connection's life: true when the run is over (stopped), false when it should reconnect. */
@@ -400,7 +399,7 @@ public final class PikaSession implements Partition {
         l.startStream(source.dbName(), sessionId, PikaPosition.toOffset(from));
         l.readTimeout(SILENCE);
         StreamApplier a = new StreamApplier(target.current(), partition, opt.onError(), syncId, from, source.dbIndex(), skip, opt.filter(), opt.dbMap(),
-                1000, () -> {});
+                target.current().streamBatchCommands(), () -> {});
         applier = a;
         if (disjoint) {
             a.ownsTargetDb();

@@ -158,11 +158,8 @@ public final class SyncSession implements Partition {
             int snapshotRetries = 0;
             while (!stopping.get()) {
                 Checkpoint cp = store.load();
-                String other = cp == null ? null : cp.differenceFrom(opt.source().identity(), opt.target().identity(), shape);
-                if (other != null) {
-                    throw new io.ferry.checkpoint.SyncStateException("the state directory " + opt.stateDir() + " belongs to another migration ("
-                            + other + "); use a new --state-dir for this one, or delete " + opt.stateDir() + " to start over with a full sync");
-                }
+                target.requireSameMigration(cp, opt.source().identity(), shape);
+                targetIdentity = target.identity();
                 if (cp != null && cp.lanes() != opt.lanes() && cp.resumable() && !cp.clean()) {
                     throw new IllegalArgumentException("the checkpoint in " + opt.stateDir() + " was written with --lanes " + cp.lanes()
                             + "; resume with the same --lanes (exactly-once resume depends on it)");
@@ -207,8 +204,10 @@ public final class SyncSession implements Partition {
         }
     }
 
+    private volatile String targetIdentity; // what the checkpoints bind the state directory to (TargetLink#identity)
+
     private Checkpoint checkpoint(String replid, long offset, String phase, boolean clean, int db) {
-        return new Checkpoint(opt.source().identity(), replid, offset, opt.lanes(), phase, clean, db, syncId, opt.target().identity(), shape);
+        return new Checkpoint(opt.source().identity(), replid, offset, opt.lanes(), phase, clean, db, syncId, targetIdentity, shape);
     }
 
     private void session(TargetLink target, Checkpoint cp, boolean everIncremental) throws Exception {
@@ -404,7 +403,7 @@ public final class SyncSession implements Partition {
         long from = streamBase;
         int db = startDb;
         while (true) {
-            StreamApplier a = new StreamApplier(target.current(), partition, opt.onError(), syncId, from, db, skip, opt.filter(), opt.dbMap(), 1000,
+            StreamApplier a = new StreamApplier(target.current(), partition, opt.onError(), syncId, from, db, skip, opt.filter(), opt.dbMap(), target.current().streamBatchCommands(),
                     ackWanted::release);
             applier = a;
             if (stream(a, spool, anchor, from)) {

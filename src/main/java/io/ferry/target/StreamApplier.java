@@ -379,7 +379,8 @@ public final class StreamApplier {
             key = prefixes.targetKey(db, key);
         }
         int lane = laneIndex(key);
-        if (c.endOffset() <= skipUpTo[writer.unitOf(key, lane)]) {
+        int unit = writer.unitOf(key, lane);
+        if (c.endOffset() <= skipUpTo[unit]) {
             return; // applied before the restart
         }
         if (!runnable(argv, key)) {
@@ -390,7 +391,7 @@ public final class StreamApplier {
             b.flush();
             flushStale();
         }
-        b.add(dbMap.applyAsInt(db), argv, c.startOffset());
+        b.add(dbMap.applyAsInt(db), argv, unit, c.startOffset());
         added++;
     }
 
@@ -784,12 +785,12 @@ public final class StreamApplier {
             return Math.min(h, firstStart);
         }
 
-        void add(int targetDb, byte[][] argv, long start) {
+        void add(int targetDb, byte[][] argv, int unit, long start) {
             if (cmds.isEmpty()) {
                 firstStart = start;
                 firstAdded = added;
             }
-            cmds.add(new Cmd(targetDb, argv));
+            cmds.add(new Cmd(targetDb, argv, unit));
         }
 
         void addGroup(List<Cmd> group, long start) {

@@ -49,6 +49,28 @@ public interface Target extends AutoCloseable {
         return 1;
     }
 
+    /**
+     * What a state directory is bound to, for a target reached through the address whose identity
+     * is {@code given}: that address, unless the target knows itself better (a cluster, by its nodes).
+     */
+    default String identity(String given) {
+        return given;
+    }
+
+    /** Whether a state directory bound to {@code recorded} (an earlier {@link #identity}) speaks of this target. */
+    default boolean isIdentity(String recorded, String given) {
+        return recorded.equals(identity(given));
+    }
+
+    /**
+     * How many stream commands a lane gathers before it sends them as one batch (a quiet stream
+     * sends smaller ones as soon as it runs dry). A batch's checkpoint costs a few writes per
+     * unit of {@link BatchWriter#units}, so a target with many units wants bigger batches.
+     */
+    default int streamBatchCommands() {
+        return 1000;
+    }
+
     /** The node lane {@code lane} writes to. */
     default int nodeOfLane(int lane) {
         return 0;

@@ -103,7 +103,10 @@ class SyncClusterIT {
             try (WriteLoad whileStopped = WriteLoad.startInDb0(src.uri(), 2, 5_000)) {
                 whileStopped.awaitDone();
             }
-            try (SyncHarness again = new SyncHarness(src.uri(), seed(), state)) {
+            // The state directory is bound to the cluster, not to the node it was reached through.
+            RedisUri otherNode = RedisUri.parse(cluster.masters().get(2).uriWithPassword());
+            assertThat(otherNode.identity()).isNotEqualTo(seed().identity());
+            try (SyncHarness again = new SyncHarness(src.uri(), otherNode, state)) {
                 again.awaitZeroLag(s, Duration.ofSeconds(60));
                 assertThat(again.session.stats().fullSyncs.sum()).as("full syncs after the restart").isZero();
                 try (WriteLoad after = WriteLoad.startInDb0(src.uri(), 3, 5_000)) {
@@ -111,6 +114,14 @@ class SyncClusterIT {
                 }
                 again.awaitZeroLag(s, Duration.ofSeconds(60));
                 assertClusterHoldsSource(s);
+            }
+            // Another server is another migration, and nothing is written to it.
+            try (RedisServerProcess elsewhere = RedisServerProcess.start(); RedisConnection e = elsewhere.connection();
+                    SyncHarness other = new SyncHarness(src.uri(), elsewhere.uri(), state)) {
+                other.awaitFailure(Duration.ofSeconds(30));
+                assertThat(other.failure).isInstanceOf(io.ferry.checkpoint.SyncStateException.class)
+                        .hasMessageContaining("belongs to another migration").hasMessageContaining("redis-cluster:");
+                assertThat(e.call("DBSIZE").asLong()).isZero();
             }
         }
     }

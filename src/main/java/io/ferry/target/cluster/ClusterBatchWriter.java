@@ -45,6 +45,10 @@ final class ClusterBatchWriter implements BatchWriter {
     private static final byte[] SHA = Args.b(sha1(SCRIPT_BYTES));
     private static final int MAX_SCRIPT_ARGS = 1000; // Lua's unpack has a stack limit: bigger commands go by MULTI
     private static final long MAX_SCRIPT_BYTES = 1 << 20;
+    // What one script may carry: a script blocks its master while it runs (about 5 us a command).
+    private static final int SCRIPT_COMMANDS = 2048;
+    private static final long SCRIPT_BYTES_CAP = 8L << 20;
+    private static final byte[][] SMALL = new byte[SCRIPT_COMMANDS + 1][];
     private static final int MAX_ATTEMPTS = 600;
 
     private final ClusterTarget target;
@@ -55,12 +59,23 @@ final class ClusterBatchWriter implements BatchWriter {
     private final long resumedMax; // the furthest checkpoint on the target when the stream resumed
     private final List<ClusterLane> lanes;
     private final LaneState[] states;
+    private final byte[] syncIdBytes;
+    private final java.util.HashMap<Long, byte[]> prevPrefixes = new java.util.HashMap<>(); // "syncId offset " per offset still expected
+    private long lastValueOffset = Long.MIN_VALUE;
+    private byte[] lastValue;
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = Args.b(i);
+        }
+    }
 
     ClusterBatchWriter(ClusterTarget target, String syncId, SlotCheckpoints checkpoints, LongFunction<String> value, long[] applied) {
         this.target = target;
         this.syncId = syncId;
         this.checkpoints = checkpoints;
         this.value = value;
+        this.syncIdBytes = Args.b(syncId);
         this.lanes = target.clusterLanes();
         this.states = new LaneState[lanes.size()];
         for (int i = 0; i < states.length; i++) {
@@ -101,21 +116,25 @@ final class ClusterBatchWriter implements BatchWriter {
         LaneState st = states[lane];
         settle(st);
         Pending p = new Pending(replies);
-        LinkedHashMap<Integer, Group> bySlot = new LinkedHashMap<>();
         boolean viaMulti = false;
+        Group[] bySlot = st.bySlot;
         for (Cmd c : cmds) {
-            byte[] key = ClusterLane.keyOf(c.argv());
-            int slot = Slots.of(key);
-            Group g = bySlot.computeIfAbsent(slot, s -> new Group(s, expected[s], checkpoint));
+            int slot = c.unit() >= 0 ? c.unit() : Slots.of(ClusterLane.keyOf(c.argv()));
+            Group g = bySlot[slot];
+            if (g == null) {
+                g = new Group(slot, expected[slot], checkpoint);
+                bySlot[slot] = g;
+                p.groups.add(g);
+            }
             g.cmds.add(c);
             if (!scriptable(c.argv())) {
                 g.viaMulti = true;
                 viaMulti = true;
             }
         }
-        for (Group g : bySlot.values()) {
+        for (Group g : p.groups) {
+            bySlot[g.slot] = null;
             expected[g.slot] = checkpoint;
-            p.groups.add(g);
         }
         synchronized (st) {
             st.inflight.add(p);
@@ -127,14 +146,31 @@ final class ClusterBatchWriter implements BatchWriter {
             settle(st);
             return;
         }
-        Map<String, List<Group>> byNode = new LinkedHashMap<>();
+        // Per master, its groups in scripts of bounded size: a group (one slot's part) is never cut.
+        Map<String, List<List<Group>>> byNode = new LinkedHashMap<>();
+        Map<String, long[]> fill = new java.util.HashMap<>(); // per master: commands, bytes of its last script
         SlotMap map = target.map();
+        int parts = 0;
         for (Group g : p.groups) {
-            byNode.computeIfAbsent(map.ownerOf(g.slot), n -> new ArrayList<>()).add(g);
+            String node = map.ownerOf(g.slot);
+            List<List<Group>> scripts = byNode.computeIfAbsent(node, n -> new ArrayList<>());
+            long[] f = fill.computeIfAbsent(node, n -> new long[2]);
+            long bytes = g.bytes();
+            if (scripts.isEmpty() || f[0] + g.cmds.size() > SCRIPT_COMMANDS || f[1] + bytes > SCRIPT_BYTES_CAP) {
+                scripts.add(new ArrayList<>());
+                f[0] = 0;
+                f[1] = 0;
+                parts++;
+            }
+            scripts.get(scripts.size() - 1).add(g);
+            f[0] += g.cmds.size();
+            f[1] += bytes;
         }
-        p.expect(byNode.size());
-        for (Map.Entry<String, List<Group>> e : byNode.entrySet()) {
-            sendScript(st, e.getKey(), e.getValue(), p);
+        p.expect(parts);
+        for (Map.Entry<String, List<List<Group>>> e : byNode.entrySet()) {
+            for (List<Group> script : e.getValue()) {
+                sendScript(st, e.getKey(), script, p);
+            }
         }
     }
 
@@ -156,25 +192,66 @@ final class ClusterBatchWriter implements BatchWriter {
         };
     }
 
+    private static final byte[] EVALSHA = Args.b("EVALSHA");
+    private static final byte[] EVAL = Args.b("EVAL");
+    private static final byte[] EMPTY = new byte[0];
+
+    /** The script's call for {@code groups}, built straight into one array: this runs for every batch. */
     private byte[][] scriptArgs(byte[] scriptOrSha, boolean sha, List<Group> groups) {
-        List<byte[]> a = new ArrayList<>();
-        a.add(Args.b(sha ? "EVALSHA" : "EVAL"));
-        a.add(scriptOrSha);
-        a.add(Args.b("0"));
-        a.add(Args.b(syncId));
-        a.add(Args.b(groups.size()));
+        int n = 5;
         for (Group g : groups) {
-            a.add(checkpoints.key(g.slot));
-            a.add(SlotCheckpoints.probe(g.slot));
-            a.add(Args.b(g.prev == Long.MIN_VALUE ? "" : syncId + " " + g.prev + " "));
-            a.add(Args.b(value.apply(g.next)));
-            a.add(Args.b(g.cmds.size()));
+            n += 5;
             for (Cmd c : g.cmds) {
-                a.add(Args.b(c.argv().length));
-                a.addAll(Arrays.asList(c.argv()));
+                n += 1 + c.argv().length;
             }
         }
-        return a.toArray(new byte[0][]);
+        byte[][] a = new byte[n][];
+        a[0] = sha ? EVALSHA : EVAL;
+        a[1] = scriptOrSha;
+        a[2] = SMALL[0];
+        a[3] = syncIdBytes;
+        a[4] = small(groups.size());
+        int i = 5;
+        for (Group g : groups) {
+            a[i++] = checkpoints.key(g.slot);
+            a[i++] = SlotCheckpoints.probe(g.slot);
+            a[i++] = prevPrefix(g.prev);
+            a[i++] = valueBytes(g.next);
+            a[i++] = small(g.cmds.size());
+            for (Cmd c : g.cmds) {
+                byte[][] argv = c.argv();
+                a[i++] = small(argv.length);
+                System.arraycopy(argv, 0, a, i, argv.length);
+                i += argv.length;
+            }
+        }
+        return a;
+    }
+
+    private static byte[] small(int v) {
+        return v < SMALL.length ? SMALL[v] : Args.b(v);
+    }
+
+    /** What a slot's checkpoint must begin with to be {@code prev} of this sync ("" for none). */
+    private byte[] prevPrefix(long prev) {
+        if (prev == Long.MIN_VALUE) {
+            return EMPTY;
+        }
+        synchronized (prevPrefixes) { // the lanes' threads share it
+            if (prevPrefixes.size() > 65_536) {
+                prevPrefixes.clear();
+            }
+            return prevPrefixes.computeIfAbsent(prev, o -> Args.b(syncId + " " + o + " "));
+        }
+    }
+
+    /** The checkpoint value for {@code offset}; a batch's groups all ask for the same one. */
+    private synchronized byte[] valueBytes(long offset) {
+        if (offset != lastValueOffset || lastValue == null) {
+            lastValue = Args.b(value.apply(offset));
+            lastValueOffset = offset;
+        }
+        return lastValue;
     }
 
     private void sendScript(LaneState st, String node, List<Group> groups, Pending p) {
@@ -552,6 +629,16 @@ final class ClusterBatchWriter implements BatchWriter {
             this.prev = prev;
             this.next = next;
         }
+
+        long bytes() {
+            long b = 0;
+            for (Cmd c : cmds) {
+                for (byte[] x : c.argv()) {
+                    b += x.length;
+                }
+            }
+            return b;
+        }
     }
 
     /** One batch of a lane, in its parts per master. */
@@ -600,6 +687,7 @@ final class ClusterBatchWriter implements BatchWriter {
     private static final class LaneState {
         final ClusterLane lane;
         final ArrayDeque<Pending> inflight = new ArrayDeque<>();
+        final Group[] bySlot = new Group[Slots.COUNT]; // write()'s scratch: the group of each slot of the batch at hand
         final Set<String> loaded = java.util.concurrent.ConcurrentHashMap.newKeySet(); // nodes this lane's connection loaded the script on
         volatile boolean retry;
 

@@ -169,6 +169,17 @@ public final class ClusterTarget implements Target {
         return lanes;
     }
 
+    /**
+     * A batch's checkpoint costs a read and a write per distinct slot it touches (bench/cluster.sh),
+     * so batches here are large enough that a backlog of keys spread over every slot still puts a few
+     * commands in each slot's part: 128 Ki commands over all lanes, from 1000 to 16 Ki per lane.
+     * A script sent to one master stays bounded by {@code ClusterBatchWriter}'s own limit.
+     */
+    @Override
+    public int streamBatchCommands() {
+        return Math.max(1000, Math.min(16_384, 131_072 / lanes.size()));
+    }
+
     @Override
     public int laneIndex(byte[] key) {
         return Slots.of(key) % lanes.size();
@@ -245,6 +256,52 @@ public final class ClusterTarget implements Target {
 
     RedisConnection probe() {
         return probe;
+    }
+
+    /**
+     * A cluster is itself whichever node it was reached through: {@code redis-cluster:} and the IDs
+     * of its nodes, which are random and never shared by two clusters. A later run matches when any
+     * node is still there (the IDs are recorded again with each checkpoint, so nodes may come and go).
+     */
+    @Override
+    public String identity(String given) {
+        return "redis-cluster:" + String.join(",", knownNodes().keySet());
+    }
+
+    @Override
+    public boolean isIdentity(String recorded, String given) {
+        java.util.Map<String, String> now = knownNodes();
+        if (recorded.startsWith("redis-cluster:")) {
+            for (String id : recorded.substring("redis-cluster:".length()).split(",")) {
+                if (now.containsKey(id)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        // Bound to a node's address (by an earlier Ferry): that node must still be in the cluster.
+        String address = recorded.replaceFirst("^rediss?://", "").replaceFirst("/\\d+$", "");
+        return recorded.equals(given) || now.containsValue(address);
+    }
+
+    /** Node ID to address ({@code host:port}) of every node the cluster knows, sorted by ID. */
+    private java.util.SortedMap<String, String> knownNodes() {
+        Reply r;
+        synchronized (probe) {
+            r = probe.call("CLUSTER", "NODES");
+        }
+        java.util.SortedMap<String, String> nodes = new java.util.TreeMap<>();
+        if (r.isError()) {
+            throw new io.ferry.resp.RedisException("the target cluster refused CLUSTER NODES: " + ((Reply.Error) r).message());
+        }
+        for (String line : r.asString().split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length > 2 && !f[2].contains("handshake")) {
+                int at = f[1].indexOf('@');
+                nodes.put(f[0], at < 0 ? f[1] : f[1].substring(0, at));
+            }
+        }
+        return nodes;
     }
 
     @Override

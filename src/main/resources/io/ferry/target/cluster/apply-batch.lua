@@ -11,12 +11,14 @@ local sync = a[1] .. ' '
 local n = tonumber(a[2])
 local st, errs, at = {}, {}, {}
 local i = 3
--- First touch only the probe keys, which never exist: a slot not served here, or being migrated
--- away, refuses that touch, and no write has happened yet.
+-- First read only, every slot's probe key (which never exists) with its checkpoint, in one MGET
+-- each: a slot not served here, or being migrated away, refuses that read (ASK or TRYAGAIN for a
+-- missing key), and no write has happened yet.
+local seen = {}
 for g = 1, n do
   at[g] = i
-  local p = redis.pcall('EXISTS', a[i + 1])
-  if type(p) == 'table' and p.err then st[g] = 'M' else st[g] = '?' end
+  local r = redis.pcall('MGET', a[i + 1], a[i])
+  if r.err then st[g] = 'M' else st[g] = '?'; seen[g] = r[2] end
   local nc = tonumber(a[i + 4])
   i = i + 5
   for c = 1, nc do i = i + 1 + tonumber(a[i]) end
@@ -24,8 +26,7 @@ end
 for g = 1, n do
   if st[g] == '?' then
     local j = at[g]
-    local ck, prev, nxt = a[j], a[j + 2], a[j + 3]
-    local cur = redis.call('GET', ck)
+    local ck, prev, nxt, cur = a[j], a[j + 2], a[j + 3], seen[g]
     if cur == nxt then
       st[g] = '2'
     elseif (prev == '' and (not cur or string.sub(cur, 1, #sync) ~= sync))
