@@ -5,14 +5,17 @@
 #   bench/cluster.sh     # needs redis-server, redis-cli, redis-benchmark, java 17, mvn
 #
 # Knobs: KEYS (DEBUG POPULATE count, default 500000), DRAIN_N (redis-benchmark -n per test while
-# Ferry is stopped, default 300000), MASTERS (default 3), LANES (default 8). Servers run on free
-# loopback ports in a temp dir removed on exit.
+# Ferry is stopped, default 300000), MASTERS (target masters, default 3), LANES (default 8),
+# SOURCE=cluster (the source is a 3-master cluster too, filled with redis-benchmark --cluster:
+# about 0.63 x KEYS distinct keys; one partition per source master). Servers run on free loopback
+# ports in a temp dir removed on exit.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 KEYS=${KEYS:-500000}
 DRAIN_N=${DRAIN_N:-300000}
 MASTERS=${MASTERS:-3}
+SOURCE=${SOURCE:-standalone}
 LANES=${LANES:-8}
 tmp="$(mktemp -d -t ferry-cluster-bench.XXXXXX)"
 pids=()
@@ -57,9 +60,20 @@ if [[ ! -f "$jar" || -n "$(find "$root/src/main" "$root/pom.xml" -newer "$jar" -
 fi
 "$root/ferry" --version >/dev/null
 
-SRC=$(free_port); ONE=$(free_port)
-start_redis source "$SRC" --enable-debug-command yes --repl-diskless-sync yes --repl-diskless-sync-delay 0 \
-  --repl-backlog-size 512mb --repl-timeout 600 --client-output-buffer-limit "replica 0 0 0"
+source_opts=(--enable-debug-command yes --repl-diskless-sync yes --repl-diskless-sync-delay 0
+  --repl-backlog-size 512mb --repl-timeout 600 --client-output-buffer-limit "replica 0 0 0")
+srcs=()
+if [[ $SOURCE == cluster ]]; then
+  for ((i = 0; i < 3; i++)); do
+    p=$(free_port); start_redis "source$i" "$p" "${source_opts[@]}" --cluster-enabled yes --cluster-config-file nodes.conf; srcs+=("$p")
+  done
+  redis-cli --cluster create "${srcs[@]/#/127.0.0.1:}" --cluster-yes >/dev/null
+  for _ in $(seq 200); do redis-cli -p "${srcs[0]}" cluster info | grep -q cluster_state:ok && break; sleep 0.05; done
+else
+  p=$(free_port); start_redis source "$p" "${source_opts[@]}"; srcs+=("$p")
+fi
+SRC=${srcs[0]}
+ONE=$(free_port)
 start_redis one "$ONE"
 nodes=()
 for ((i = 0; i < MASTERS; i++)); do
@@ -74,9 +88,13 @@ else # redis-cli creates 3 masters at least: split the slots by hand, then let t
   done
 fi
 for _ in $(seq 200); do redis-cli -p "${nodes[0]#*:}" cluster info | grep -q cluster_state:ok && break; sleep 0.05; done
-redis-cli -p "$SRC" DEBUG POPULATE "$KEYS" key 32 >/dev/null
+if [[ $SOURCE == cluster ]]; then
+  redis-benchmark --cluster -p "$SRC" -n "$KEYS" -r "$KEYS" -d 32 -P 64 -t set -q >/dev/null 2>&1
+else
+  redis-cli -p "$SRC" DEBUG POPULATE "$KEYS" key 32 >/dev/null
+fi
 
-echo "== Ferry into a ${MASTERS}-master Redis Cluster vs into one server  $(date -u +%FT%TZ)  commit $(git -C "$root" rev-parse --short HEAD)"
+echo "== Ferry from a $([[ $SOURCE == cluster ]] && echo "3-master cluster" || echo "standalone server") into a ${MASTERS}-master Redis Cluster vs into one server  $(date -u +%FT%TZ)  commit $(git -C "$root" rev-parse --short HEAD)"
 echo "   $(nproc) cores shared by the source, the targets, redis-benchmark and Ferry; $KEYS keys; --lanes $LANES"
 
 user_keys() { # target → keys without Ferry's checkpoint keys
@@ -91,29 +109,38 @@ user_keys() { # target → keys without Ferry's checkpoint keys
   fi
   echo $((n - c))
 }
-acked() { redis-cli -p "$SRC" INFO replication | sed -n 's/^slave0:.*offset=\([0-9]*\).*/\1/p'; }
-master_offset() { redis-cli -p "$SRC" INFO replication | awk -F: '/^master_repl_offset/{print $2+0}'; }
+acked() { redis-cli -p "$1" INFO replication | sed -n 's/^slave0:.*offset=\([0-9]*\).*/\1/p'; }
+master_offset() { redis-cli -p "$1" INFO replication | awk -F: '/^master_repl_offset/{print $2+0}'; }
+source_keys() { local n=0 p; for p in "${srcs[@]}"; do n=$((n + $(redis-cli -p "$p" DBSIZE))); done; echo $n; }
+offsets() { local p; for p in "${srcs[@]}"; do master_offset "$p"; done; }
+caught_up() { # target offsets, one per source master → every replica link acked them
+  local i=0 want p a
+  for want in "$@"; do
+    p=${srcs[$i]}; i=$((i + 1)); a=$(acked "$p")
+    [[ -n "$a" && "$a" -ge "$want" ]] || return 1
+  done
+}
 
 run() { # name target-uri
   local name=$1 uri=$2 state="$tmp/state-$1" t0 full drain_ms cmds expected
-  expected=$(redis-cli -p "$SRC" DBSIZE) # the first run's drain adds keys
+  expected=$(source_keys) # the first run's drain adds keys
   t0=$(now_ms)
   "$root/ferry" sync -s "redis://127.0.0.1:$SRC" -t "$uri" --state-dir "$state" --lanes "$LANES" 2>"$tmp/$name-ferry.log" &
   local pid=$!
   until [[ "$(user_keys "$name")" == "$expected" ]]; do sleep 0.05; kill -0 $pid || { tail "$tmp/$name-ferry.log"; exit 1; }; done
   full=$(( $(now_ms) - t0 ))
-  until [[ "$(acked)" -ge "$(master_offset)" ]]; do sleep 0.05; done
+  until caught_up $(offsets); do sleep 0.05; done
   kill -TERM $pid; wait $pid || true
-  redis-benchmark -p "$SRC" -n "$DRAIN_N" -r 100000 -P 64 -t set,incr,lpush,hset -q >/dev/null 2>&1
+  redis-benchmark $([[ $SOURCE == cluster ]] && echo --cluster) -p "$SRC" -n "$DRAIN_N" -r 100000 -P 64 -t set,incr,lpush,hset -q >/dev/null 2>&1
   cmds=$((DRAIN_N * 4))
-  local target_offset; target_offset=$(master_offset)
+  local target_offsets; target_offsets=$(offsets)
   "$root/ferry" sync -s "redis://127.0.0.1:$SRC" -t "$uri" --state-dir "$state" --lanes "$LANES" 2>>"$tmp/$name-ferry.log" &
   pid=$!
   t0=$(now_ms)
   local tpids=() c0 f0
   if [[ $name == one ]]; then tpids=("$(port_pid "$ONE")"); else for node in "${nodes[@]}"; do tpids+=("$(port_pid "${node#*:}")"); done; fi
   c0=$(cpu_ticks "${tpids[@]}")
-  until [[ "$(acked)" -ge "$target_offset" ]]; do sleep 0.02; kill -0 $pid || { tail "$tmp/$name-ferry.log"; exit 1; }; done
+  until caught_up $target_offsets; do sleep 0.02; kill -0 $pid || { tail "$tmp/$name-ferry.log"; exit 1; }; done
   drain_ms=$(( $(now_ms) - t0 ))
   f0=$(cpu_ticks "$pid")
   local busiest; busiest=$(for t in /proc/$pid/task/*; do awk '{print $14 + $15}' "$t/stat"; done | sort -rn | head -1)
