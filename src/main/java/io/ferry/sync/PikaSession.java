@@ -351,9 +351,9 @@ public final class PikaSession implements Partition {
 
     /** Asks for the dump and receives it into {@code dump/<db>/}; returns its binlog position. */
     private SnapshotInfo transfer(PikaLink l, Path dump) throws Exception {
-        StateFiles.deleteTree(dump);
-        java.nio.file.Files.createDirectories(dump);
         if (source.generation() == PikaGeneration.V3_LEGACY) {
+            StateFiles.deleteTree(dump); // a push starts over
+            java.nio.file.Files.createDirectories(dump);
             // 3.1–3.4 push the dump with rsync into our daemon on the replica port + 1000; it must listen before the DBSync.
             try (RsyncDaemon d = RsyncDaemon.start(dump, opt.stateDir().resolve("rsyncd"), l.node().ip(), source.replicaPort() + 1000,
                     source.password() == null ? "default" : source.password(), List.of(source.dbName()))) {
@@ -367,12 +367,18 @@ public final class PikaSession implements Partition {
                 return SnapshotInfo.parse(info);
             }
         }
+        // A pull continues what an interrupted one left in dump/ (its marker file names the snapshot; another snapshot's files are cleared).
+        java.nio.file.Files.createDirectories(dump);
         InnerResponse.DbSync s = l.dbSync(source.dbName(), BinlogOffset.of(0, 0));
         LOG.info("{}: full sync: pulling the master's dump (session {}) from its port + 10001", source.describe(), s.sessionId());
         RsyncPuller puller = new RsyncPuller(source.host(), source.port() + 10001, Duration.ofSeconds(30));
         for (int attempt = 1; ; attempt++) {
             try {
-                RsyncPuller.Result r = puller.pull(source.dbName(), dump.resolve(source.dbName()), Duration.ofHours(24), stats.snapshotBytes::addAndGet);
+                RsyncPuller.Result r = puller.pull(source.dbName(), dump.resolve(source.dbName()), Duration.ofHours(24), stats.snapshotBytes::addAndGet,
+                        stopping::get);
+                if (r == null) {
+                    throw new SyncSession.StopRequested("stopped while pulling the master's dump; the next run continues the pull where it stopped");
+                }
                 LOG.info("{}: dump {} pulled: {} files, {} KiB, binlog position {}/{}", source.describe(), r.snapshotUuid(), r.files().size(),
                         r.bytes() >> 10, r.info().filenum(), r.info().offset());
                 return r.info();

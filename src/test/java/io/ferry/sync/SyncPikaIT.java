@@ -85,6 +85,47 @@ class SyncPikaIT {
         }
     }
 
+    /** A stop while a 3.5/4.0 dump is being pulled ends the run at once; the next run continues the pull, fetching nothing twice. */
+    @ParameterizedTest
+    @ValueSource(strings = {"3.5.5"})
+    void aStopDuringTheDumpPullIsPromptAndTheNextRunContinuesIt(String version) throws Exception {
+        try (FakePikaMaster master = FakePikaMaster.fullSync(version); RedisServerProcess target = RedisServerProcess.start();
+                RedisConnection t = target.connection()) {
+            master.sets.putAll(PikaDivergences.setsAfterSpop(version));
+            Map<String, PikaExpected.Key> expected = expected(version, "first");
+            io.ferry.testing.FakeRsyncService rsync = master.rsync();
+            rsync.maxChunk = 4000;
+            rsync.chunkPauseMs = 200; // a dump that takes minutes to pull
+            Path state = tmp.resolve("state");
+            PikaRun first = new PikaRun(master.uri(), target.uri(), state, TypeConflictPolicy.FIRST);
+            long deadline = System.nanoTime() + CONVERGE.toNanos();
+            while (rsync.bytesServed < 8000 && first.alive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(rsync.bytesServed).as("bytes pulled before the stop").isGreaterThanOrEqualTo(8000);
+            long t0 = System.nanoTime();
+            first.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("time to stop mid-pull").isLessThan(Duration.ofSeconds(5));
+            assertThat(first.failure).isInstanceOf(SyncSession.StopRequested.class).hasMessageContaining("continues the pull");
+            long pulledBefore = rsync.bytesServed;
+            assertThat(t.call("DBSIZE").asLong()).as("nothing written before the dump is whole").isZero();
+
+            rsync.chunkPauseMs = 0;
+            rsync.maxChunk = Integer.MAX_VALUE;
+            try (PikaRun second = new PikaRun(master.uri(), target.uri(), state, TypeConflictPolicy.FIRST)) {
+                awaitContent(t, expected, version, second);
+                second.stop();
+            }
+            long dump;
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(Fixtures.requirePikaDir(version).resolve("snapshot"))) {
+                dump = files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            }
+            assertThat(rsync.bytesServed).as("the dump pulled once in all, across both runs").isEqualTo(dump);
+            assertThat(pulledBefore).isLessThan(dump);
+            assertThat(master.violations).isEmpty();
+        }
+    }
+
     /**
      * Pika → Pika: a master into a target of its version (real Redis data behind that version's
      * recorded surface, its missing commands and, for 4.0.1, its PEXPIREAT bug): Pika's own

@@ -42,6 +42,8 @@ public final class FakeRsyncService implements AutoCloseable {
     public volatile String uuid;
     public volatile int metaErrs, maxChunk = Integer.MAX_VALUE, cutAfterChunks = -1, changeUuidAfterChunks = -1;
     public volatile long bytesServed;
+    /** A pause before each file chunk is answered: a pull that takes its time. */
+    public volatile long chunkPauseMs;
     private int chunks;
 
     public FakeRsyncService(Path snapshot, List<String> listing, String uuid) throws IOException {
@@ -123,6 +125,14 @@ public final class FakeRsyncService implements AutoCloseable {
         }
         if (chunks == changeUuidAfterChunks) uuid = "0123456789abcdef0123456789abcdef";
         chunks++;
+        if (chunkPauseMs > 0) {
+            try {
+                Thread.sleep(chunkPauseMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
         // Only the requested range is read: a benchmark's SSTs are big and are fetched in 4 MiB chunks.
         byte[] data;
         long size;

@@ -57,18 +57,21 @@ public final class RsyncPuller {
     /**
      * Pulls every listed file of {@code db} into {@code dir}; done = every listed file complete (the arrival of
      * {@code info} is not completion). {@code bytes} receives each chunk's size as it is written.
+     * Returns null as soon as {@code stopping} says so (checked before each request): what was
+     * pulled stays, and a later call continues from it.
      *
      * @throws SnapshotRefusedException kRsyncMeta still kErr after {@code waitForDump} (unknown db / no dump)
      * @throws SnapshotChangedException the snapshot_uuid changed mid-pull: start over (a new call clears {@code dir})
      */
-    public Result pull(String db, Path dir, Duration waitForDump, LongConsumer bytes) throws IOException {
+    public Result pull(String db, Path dir, Duration waitForDump, LongConsumer bytes, java.util.function.BooleanSupplier stopping) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), (int) ioTimeout.toMillis());
             socket.setSoTimeout((int) ioTimeout.toMillis());
             socket.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-            Response meta = awaitMeta(in, out, db, waitForDump);
+            Response meta = awaitMeta(in, out, db, waitForDump, stopping);
+            if (meta == null) return null;
             String uuid = meta.snapshotUuid();
             List<String> files = pullOrder(meta.filenames());
             for (String f : files) target(dir, f); // refuse bad names before touching the disk
@@ -78,7 +81,7 @@ public final class RsyncPuller {
                 String name = files.get(i);
                 Path file = target(dir, name);
                 if (!marker.done.contains(name)) {
-                    pullFile(in, out, db, i % READERS, uuid, name, file, bytes);
+                    if (!pullFile(in, out, db, i % READERS, uuid, name, file, bytes, stopping)) return null;
                     marker.markDone(name);
                 }
                 total += Files.size(file);
@@ -88,9 +91,11 @@ public final class RsyncPuller {
         }
     }
 
-    private Response awaitMeta(InputStream in, OutputStream out, String db, Duration waitForDump) throws IOException {
+    /** The master's listing once its dump is ready; null when stopped first. */
+    private Response awaitMeta(InputStream in, OutputStream out, String db, Duration waitForDump, java.util.function.BooleanSupplier stopping) throws IOException {
         long deadline = System.nanoTime() + waitForDump.toNanos();
         while (true) {
+            if (stopping.getAsBoolean()) return null;
             Response r = exchange(in, out, RsyncMessages.metaRequest(db, 0));
             if (r.type() != Type.META) throw new PikaProtocolException("kRsyncMeta answered with type " + r.type());
             // kErr while the master's BGSAVE is running; kErr with an empty uuid for a db it does not have
@@ -101,11 +106,14 @@ public final class RsyncPuller {
         }
     }
 
-    private void pullFile(InputStream in, OutputStream out, String db, int reader, String uuid, String name, Path file, LongConsumer bytes) throws IOException {
+    /** True when the file is complete, false when stopped first (its part stays, to continue from). */
+    private boolean pullFile(InputStream in, OutputStream out, String db, int reader, String uuid, String name, Path file, LongConsumer bytes,
+            java.util.function.BooleanSupplier stopping) throws IOException {
         Files.createDirectories(file.getParent());
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             long off = ch.size(); // resume: a partial file of the same snapshot continues from its size
             while (true) {
+                if (stopping.getAsBoolean()) return false;
                 Response r = exchange(in, out, RsyncMessages.fileRequest(db, reader, name, CHUNK, off));
                 if (r.snapshotUuid() != null && !r.snapshotUuid().isEmpty() && !r.snapshotUuid().equals(uuid)) throw new SnapshotChangedException(uuid, r.snapshotUuid());
                 FileChunk c = r.file();
@@ -119,7 +127,7 @@ public final class RsyncPuller {
                 while (data.hasRemaining()) ch.write(data, off + data.position());
                 off += c.count();
                 if (c.count() > 0) bytes.accept(c.count());
-                if (c.eof()) return;
+                if (c.eof()) return true;
                 if (c.count() == 0) throw new PikaProtocolException("kRsyncFile " + name + " at " + off + ": no data and no eof");
             }
         }

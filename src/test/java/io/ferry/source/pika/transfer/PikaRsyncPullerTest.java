@@ -83,7 +83,7 @@ class PikaRsyncPullerTest {
         try (FakeRsyncService fake = new FakeRsyncService(null, null, null)) {
             fake.replay = rec.responses();
             AtomicLong reported = new AtomicLong();
-            RsyncPuller.Result r = new RsyncPuller("127.0.0.1", fake.port(), IO).pull("db0", tmp.resolve("db0"), Duration.ofSeconds(5), reported::addAndGet);
+            RsyncPuller.Result r = new RsyncPuller("127.0.0.1", fake.port(), IO).pull("db0", tmp.resolve("db0"), Duration.ofSeconds(5), reported::addAndGet, () -> false);
             assertThat(fake.errors).isEmpty();
             // our puller sent exactly the bytes the recorder did: sorted names, info last, reader_index 0,1,2,3,0,…
             assertThat(fake.received.stream().map(HEX::formatHex).toList()).isEqualTo(rec.requests().stream().map(HEX::formatHex).toList());
@@ -111,9 +111,52 @@ class PikaRsyncPullerTest {
         Path v = Fixtures.requirePikaDir(version);
         try (FakeRsyncService fake = synthesized(v)) {
             fake.metaErrs = 1; // BGSAVE still running: kErr, then kOk a second later
-            new RsyncPuller("127.0.0.1", fake.port(), IO).pull("db0", tmp.resolve("db0"), Duration.ofSeconds(10), n -> {});
+            new RsyncPuller("127.0.0.1", fake.port(), IO).pull("db0", tmp.resolve("db0"), Duration.ofSeconds(10), n -> {}, () -> false);
             assertThat(fake.requests.stream().filter(r -> r.type() == RsyncMessages.Type.META).count()).isEqualTo(2);
             assertSameTree(v.resolve("snapshot"), tmp.resolve("db0"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4.0.1"})
+    void aStopWhileTheDumpIsRunningReturnsAtOnce(String version, @TempDir Path tmp) throws Exception {
+        Path v = Fixtures.requirePikaDir(version);
+        try (FakeRsyncService fake = synthesized(v)) {
+            fake.metaErrs = 1_000_000; // a BGSAVE that never ends
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            long t0 = System.nanoTime();
+            Thread stopper = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                stop.set(true);
+            });
+            stopper.start();
+            assertThat(new RsyncPuller("127.0.0.1", fake.port(), IO).pull("db0", tmp.resolve("db0"), Duration.ofHours(1), n -> {}, stop::get)).isNull();
+            stopper.join();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3.5.5", "4.0.1"})
+    void aStopMidPullKeepsWhatWasPulledAndTheNextPullContinues(String version, @TempDir Path tmp) throws Exception {
+        Path v = Fixtures.requirePikaDir(version);
+        try (FakeRsyncService fake = synthesized(v)) {
+            fake.maxChunk = 5000;
+            AtomicLong first = new AtomicLong();
+            RsyncPuller puller = new RsyncPuller("127.0.0.1", fake.port(), IO);
+            assertThat(puller.pull("db0", tmp.resolve("db0"), Duration.ofSeconds(1), first::addAndGet, () -> first.get() >= 20_000)).isNull();
+            long total = sizeOf(v.resolve("snapshot"));
+            assertThat(first.get()).isBetween(20_000L, total - 1);
+            AtomicLong second = new AtomicLong();
+            RsyncPuller.Result r = puller.pull("db0", tmp.resolve("db0"), Duration.ofSeconds(1), second::addAndGet, () -> false);
+            assertSameTree(v.resolve("snapshot"), tmp.resolve("db0"));
+            assertThat(r.bytes()).isEqualTo(total);
+            assertThat(second.get()).as("nothing fetched twice").isEqualTo(total - first.get());
+            assertThat(fake.errors).isEmpty();
         }
     }
 
@@ -124,9 +167,9 @@ class PikaRsyncPullerTest {
         try (FakeRsyncService fake = synthesized(v)) {
             fake.changeUuidAfterChunks = 3;
             RsyncPuller puller = new RsyncPuller("127.0.0.1", fake.port(), IO);
-            assertThatThrownBy(() -> puller.pull("db0", tmp.resolve("db0"), Duration.ofSeconds(1), n -> {}))
+            assertThatThrownBy(() -> puller.pull("db0", tmp.resolve("db0"), Duration.ofSeconds(1), n -> {}, () -> false))
                     .isInstanceOfSatisfying(SnapshotChangedException.class, e -> assertThat(e.actualUuid()).isEqualTo("0123456789abcdef0123456789abcdef"));
-            RsyncPuller.Result r = puller.pull("db0", tmp.resolve("db0"), Duration.ofSeconds(1), n -> {});
+            RsyncPuller.Result r = puller.pull("db0", tmp.resolve("db0"), Duration.ofSeconds(1), n -> {}, () -> false);
             assertThat(r.snapshotUuid()).isEqualTo("0123456789abcdef0123456789abcdef");
             assertSameTree(v.resolve("snapshot"), tmp.resolve("db0"));
             assertThat(fake.errors).isEmpty();
@@ -141,12 +184,12 @@ class PikaRsyncPullerTest {
             fake.maxChunk = 5000; // several chunks per large file, so the cut falls inside one
             fake.cutAfterChunks = 40;
             RsyncPuller puller = new RsyncPuller("127.0.0.1", fake.port(), IO);
-            assertThatThrownBy(() -> puller.pull("db0", tmp.resolve("db0"), Duration.ofSeconds(1), n -> {})).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> puller.pull("db0", tmp.resolve("db0"), Duration.ofSeconds(1), n -> {}, () -> false)).isInstanceOf(IOException.class);
             long firstRun = fake.bytesServed;
             assertThat(firstRun).isPositive();
             int before = fake.requests.size();
             AtomicLong reported = new AtomicLong();
-            RsyncPuller.Result r = puller.pull("db0", tmp.resolve("db0"), Duration.ofSeconds(1), reported::addAndGet);
+            RsyncPuller.Result r = puller.pull("db0", tmp.resolve("db0"), Duration.ofSeconds(1), reported::addAndGet, () -> false);
             assertSameTree(v.resolve("snapshot"), tmp.resolve("db0"));
             long total = sizeOf(v.resolve("snapshot"));
             assertThat(r.bytes()).isEqualTo(total);
@@ -164,14 +207,14 @@ class PikaRsyncPullerTest {
         Path v = Fixtures.requirePikaDir(version);
         try (FakeRsyncService fake = synthesized(v)) {
             RsyncPuller puller = new RsyncPuller("127.0.0.1", fake.port(), IO);
-            assertThatThrownBy(() -> puller.pull("db9", tmp.resolve("db9"), Duration.ZERO, n -> {}))
+            assertThatThrownBy(() -> puller.pull("db9", tmp.resolve("db9"), Duration.ZERO, n -> {}, () -> false))
                     .isInstanceOfSatisfying(SnapshotRefusedException.class, e -> assertThat(e.db()).isEqualTo("db9"))
                     .hasMessageContaining("'db9'");
             assertThat(tmp.resolve("db9")).doesNotExist();
         }
         for (String bad : List.of("../evil", "/etc/passwd", "0/../../x", "a//b")) {
             try (FakeRsyncService fake = new FakeRsyncService(v.resolve("snapshot"), List.of("info", bad), "u")) {
-                assertThatThrownBy(() -> new RsyncPuller("127.0.0.1", fake.port(), IO).pull("db0", tmp.resolve("x"), Duration.ZERO, n -> {}))
+                assertThatThrownBy(() -> new RsyncPuller("127.0.0.1", fake.port(), IO).pull("db0", tmp.resolve("x"), Duration.ZERO, n -> {}, () -> false))
                         .as(bad).isInstanceOf(PikaProtocolException.class).hasMessageContaining("refusing");
                 assertThat(fake.requests).hasSize(1); // only the meta request: nothing was fetched
             }
