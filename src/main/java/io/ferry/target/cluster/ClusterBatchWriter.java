@@ -127,7 +127,9 @@ final class ClusterBatchWriter implements BatchWriter {
                 p.groups.add(g);
             }
             g.cmds.add(c);
-            if (!scriptable(c.argv())) {
+            long bytes = bytesOf(c.argv());
+            g.bytes += bytes;
+            if (!scriptable(c.argv(), bytes)) {
                 g.viaMulti = true;
                 viaMulti = true;
             }
@@ -155,7 +157,7 @@ final class ClusterBatchWriter implements BatchWriter {
             String node = map.ownerOf(g.slot);
             List<List<Group>> scripts = byNode.computeIfAbsent(node, n -> new ArrayList<>());
             long[] f = fill.computeIfAbsent(node, n -> new long[2]);
-            long bytes = g.bytes();
+            long bytes = g.bytes;
             if (scripts.isEmpty() || f[0] + g.cmds.size() > SCRIPT_COMMANDS || f[1] + bytes > SCRIPT_BYTES_CAP) {
                 scripts.add(new ArrayList<>());
                 f[0] = 0;
@@ -174,14 +176,18 @@ final class ClusterBatchWriter implements BatchWriter {
         }
     }
 
-    /** Whether a command can run inside the batch script. */
-    private static boolean scriptable(byte[][] argv) {
-        if (argv.length > MAX_SCRIPT_ARGS) {
-            return false;
-        }
+    private static long bytesOf(byte[][] argv) {
         long bytes = 0;
         for (byte[] a : argv) {
             bytes += a.length;
+        }
+        return bytes;
+    }
+
+    /** Whether a command of {@code bytes} in all can run inside the batch script. */
+    private static boolean scriptable(byte[][] argv, long bytes) {
+        if (argv.length > MAX_SCRIPT_ARGS) {
+            return false;
         }
         if (bytes > MAX_SCRIPT_BYTES) {
             return false;
@@ -622,6 +628,7 @@ final class ClusterBatchWriter implements BatchWriter {
         final List<Rejected> errors = new ArrayList<>();
         volatile boolean applied;
         boolean viaMulti; // not scriptable: MULTI/EXEC, after everything before it
+        long bytes; // of its commands' arguments
         volatile boolean unstable; // the slot refused the probe: it moved or is migrating
 
         Group(int slot, long prev, long next) {
@@ -630,15 +637,7 @@ final class ClusterBatchWriter implements BatchWriter {
             this.next = next;
         }
 
-        long bytes() {
-            long b = 0;
-            for (Cmd c : cmds) {
-                for (byte[] x : c.argv()) {
-                    b += x.length;
-                }
-            }
-            return b;
-        }
+
     }
 
     /** One batch of a lane, in its parts per master. */
