@@ -81,6 +81,30 @@ class ClusterTargetIT {
         }
     }
 
+    /** A user that may not run CLUSTER NODES: the state directory is bound to the address given, as before. */
+    @Test
+    void withoutClusterNodesTheAddressGivenIsTheIdentity() {
+        for (RedisServerProcess n : cluster.nodes()) {
+            try (RedisConnection c = n.connection()) {
+                assertThat(c.call("ACL", "SETUSER", "nonodes", "on", ">pw", "~*", "+@all", "-cluster|nodes").isError()).isFalse();
+            }
+        }
+        try {
+            RedisUri seed = RedisUri.parse("redis://nonodes:pw@127.0.0.1:" + cluster.masters().get(0).port());
+            try (Target t = Targets.open(seed, null, LANES, 10_000, 64L << 20)) {
+                assertThat(t.identity(seed.identity())).isEqualTo(seed.identity());
+                assertThat(t.isIdentity(seed.identity(), seed.identity())).isTrue();
+                assertThat(t.isIdentity("redis-cluster:0123456789abcdef0123456789abcdef01234567", seed.identity())).isFalse();
+            }
+        } finally {
+            for (RedisServerProcess n : cluster.nodes()) {
+                try (RedisConnection c = n.connection()) {
+                    c.call("ACL", "DELUSER", "nonodes");
+                }
+            }
+        }
+    }
+
     /**
      * A stream backlog at the applier level: lane batches as big as the cluster target asks for,
      * cut into several scripts per master (a slot's part never cut), applied exactly once across
