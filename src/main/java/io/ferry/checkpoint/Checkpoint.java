@@ -23,13 +23,9 @@ public record Checkpoint(String source, String replid, long offset, int lanes, S
     /**
      * What differs between the migration this checkpoint belongs to and the one asked for now, in
      * words, or null when it is the same (a checkpoint written before Ferry recorded the target
-     * and shape is taken as the same).
+     * and shape is taken as the same). {@code target} is the target's identity now, for the words;
+     * {@code isTarget} tells whether the recorded one speaks of the same target.
      */
-    public String differenceFrom(String source, String target, String shape) {
-        return differenceFrom(source, target, target::equals, shape);
-    }
-
-    /** {@link #differenceFrom(String, String, String)}, where {@code isTarget} tells whether a recorded target is the one now. */
     public String differenceFrom(String source, String target, java.util.function.Predicate<String> isTarget, String shape) {
         if (this.source != null && !withoutCredentials(this.source).equals(source)) {
             return "its source is " + withoutCredentials(this.source) + ", not " + source;

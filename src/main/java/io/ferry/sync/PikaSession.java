@@ -138,8 +138,7 @@ public final class PikaSession implements Partition {
             int linkFailures = 0;
             while (!stopping.get()) {
                 Checkpoint cp = store.load();
-                target.requireSameMigration(cp, source.identity(), shape);
-                targetIdentity = target.identity();
+                targetIdentity = target.requireSameMigration(cp, source.identity(), shape);
                 if (cp != null && cp.lanes() != opt.lanes() && cp.resumable() && !cp.clean()) {
                     throw new IllegalArgumentException("the checkpoint in " + opt.stateDir() + " was written with --lanes " + cp.lanes()
                             + "; resume with the same --lanes (exactly-once resume depends on it)");

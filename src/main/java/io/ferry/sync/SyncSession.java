@@ -158,8 +158,7 @@ public final class SyncSession implements Partition {
             int snapshotRetries = 0;
             while (!stopping.get()) {
                 Checkpoint cp = store.load();
-                target.requireSameMigration(cp, opt.source().identity(), shape);
-                targetIdentity = target.identity();
+                targetIdentity = target.requireSameMigration(cp, opt.source().identity(), shape);
                 if (cp != null && cp.lanes() != opt.lanes() && cp.resumable() && !cp.clean()) {
                     throw new IllegalArgumentException("the checkpoint in " + opt.stateDir() + " was written with --lanes " + cp.lanes()
                             + "; resume with the same --lanes (exactly-once resume depends on it)");
@@ -403,8 +402,8 @@ public final class SyncSession implements Partition {
         long from = streamBase;
         int db = startDb;
         while (true) {
-            StreamApplier a = new StreamApplier(target.current(), partition, opt.onError(), syncId, from, db, skip, opt.filter(), opt.dbMap(), target.current().streamBatchCommands(),
-                    ackWanted::release);
+            StreamApplier a = new StreamApplier(target.current(), partition, opt.onError(), syncId, from, db, skip, opt.filter(), opt.dbMap(),
+                    target.current().streamBatchCommands(), ackWanted::release);
             applier = a;
             if (stream(a, spool, anchor, from)) {
                 return;

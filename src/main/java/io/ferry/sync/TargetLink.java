@@ -47,22 +47,20 @@ final class TargetLink implements AutoCloseable {
         return target;
     }
 
-    /** What the state directory is bound to (see {@link Target#identity}). */
-    String identity() {
-        return target.identity(opt.target().identity());
-    }
-
     /**
      * Refuses a state directory whose checkpoint belongs to another migration (another source,
-     * target or shape), before anything is written.
+     * target or shape), before anything is written; returns what the checkpoints of this run bind
+     * the state directory to (see {@link Target#identity}).
      */
-    void requireSameMigration(io.ferry.checkpoint.Checkpoint cp, String source, String shape) {
+    String requireSameMigration(io.ferry.checkpoint.Checkpoint cp, String source, String shape) {
         String given = opt.target().identity();
-        String other = cp == null ? null : cp.differenceFrom(source, identity(), recorded -> target.isIdentity(recorded, given), shape);
+        String identity = target.identity(given);
+        String other = cp == null ? null : cp.differenceFrom(source, identity, recorded -> target.isIdentity(recorded, given), shape);
         if (other != null) {
             throw new io.ferry.checkpoint.SyncStateException("the state directory " + opt.stateDir() + " belongs to another migration (" + other
                     + "); use a new --state-dir for this one, or delete " + opt.stateDir() + " to start over with a full sync");
         }
+        return identity;
     }
 
     private Target connect() {

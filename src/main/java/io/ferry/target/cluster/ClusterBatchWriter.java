@@ -636,8 +636,6 @@ final class ClusterBatchWriter implements BatchWriter {
             this.prev = prev;
             this.next = next;
         }
-
-
     }
 
     /** One batch of a lane, in its parts per master. */

@@ -297,10 +297,10 @@ public final class ClusterTarget implements Target {
         synchronized (probe) {
             r = probe.call("CLUSTER", "NODES");
         }
-        java.util.SortedMap<String, String> nodes = new java.util.TreeMap<>();
         if (r.isError()) {
             return null;
         }
+        java.util.SortedMap<String, String> nodes = new java.util.TreeMap<>();
         for (String line : r.asString().split("\n")) {
             String[] f = line.trim().split(" ");
             if (f.length > 2 && !f[2].contains("handshake")) {
